@@ -1,0 +1,21 @@
+"""`fupin`: the command-line entry point."""
+
+import typer
+
+from fupin.cli import db, demo, divisions, registry, synth
+
+app = typer.Typer(
+    name="fupin",
+    help="fupin（扶贫）：精准扶贫与防返贫动态监测信息系统",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db", help="数据库迁移")
+app.add_typer(divisions.app, name="divisions", help="行政区划：导入、查询")
+registry.register(app)
+app.command("synth", help="生成合成的建档立卡数据（测试、演示、性能基准）")(synth.synth)
+app.command("demo", help="建立演示数据库并输出各县汇总")(demo.demo)
+
+
+if __name__ == "__main__":
+    app()

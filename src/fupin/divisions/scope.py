@@ -1,0 +1,43 @@
+"""The one choke point for data scope: a user's view and capture division-code prefixes."""
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, false
+
+from fupin.divisions.codes import prefix_range
+
+S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """View and capture prefixes; the empty prefix means the whole country, None means nothing."""
+
+    view_prefix: str | None
+    capture_prefix: str | None = None
+
+    @classmethod
+    def everything(cls) -> "Scope":
+        return cls(view_prefix="", capture_prefix="")
+
+    @classmethod
+    def of(cls, prefix: str, *, can_capture: bool = True) -> "Scope":
+        return cls(view_prefix=prefix, capture_prefix=prefix if can_capture else None)
+
+    def covers(self, code: str) -> bool:
+        return self.view_prefix is not None and code.startswith(self.view_prefix)
+
+    def can_capture(self, code: str) -> bool:
+        return self.capture_prefix is not None and code.startswith(self.capture_prefix)
+
+    def condition(self, column: ColumnElement[str], *, capture: bool = False) -> ColumnElement[bool]:
+        """The WHERE condition that keeps only rows whose division code lies in the scope."""
+        chosen = self.capture_prefix if capture else self.view_prefix
+        if chosen is None:
+            return false()
+        low, high = prefix_range(chosen)
+        return and_(column >= low, column < high)
+
+    def apply(self, statement: S, column: ColumnElement[str], *, capture: bool = False) -> S:
+        return statement.where(self.condition(column, capture=capture))

@@ -1,0 +1,83 @@
+"""Tree queries over the division hierarchy: unit, parent chain, children, descendants by prefix, find by name."""
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from fupin.divisions.codes import NATIVE_LENGTH, prefix_range
+from fupin.divisions.models import Division
+from fupin.engine.base import fetch
+
+LIVE = Division.valid_to.is_(None)
+
+
+def get(*, session: Session, code: str) -> Division | None:
+    return session.get(Division, code)
+
+
+def parent_chain(*, session: Session, code: str) -> list[Division]:
+    """The unit and its ancestors, province first (at most five lookups, each by primary key)."""
+    chain: list[Division] = []
+    current = session.get(Division, code)
+    while current is not None and len(chain) < len(NATIVE_LENGTH):
+        chain.append(current)
+        current = session.get(Division, current.parent_code) if current.parent_code else None
+    return list(reversed(chain))
+
+
+def children(*, session: Session, code: str | None) -> list[Division]:
+    """Units directly under `code` (provinces when None)."""
+    condition = Division.parent_code.is_(None) if code is None else Division.parent_code == code
+    return list(session.scalars(select(Division).where(condition, LIVE).order_by(Division.code)))
+
+
+def descendants(*, session: Session, prefix: str, level: int | None = None) -> list[Division]:
+    """Every unit whose code starts with `prefix`, optionally at one level only."""
+    low, high = prefix_range(prefix)
+    statement = select(Division).where(Division.code >= low, Division.code < high, LIVE)
+    if level is not None:
+        statement = statement.where(Division.level == level)
+    return list(session.scalars(statement.order_by(Division.code)))
+
+
+def count_by_level(*, session: Session, prefix: str = "") -> dict[int, int]:
+    low, high = prefix_range(prefix)
+    statement = (
+        select(Division.level, func.count())
+        .where(Division.code >= low, Division.code < high, LIVE)
+        .group_by(Division.level)
+    )
+    return {int(level): int(total) for level, total in session.execute(statement).tuples()}
+
+
+def find(*, session: Session, name: str, under: str = "", limit: int = 50) -> list[Division]:
+    """Units whose name contains `name`, within a prefix, shortest names first."""
+    low, high = prefix_range(under)
+    statement = (
+        select(Division)
+        .where(Division.name.contains(name, autoescape=True), Division.code >= low, Division.code < high, LIVE)
+        .order_by(Division.level, func.length(Division.name), Division.code)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def table_under(*, session: Session, prefixes: Sequence[str]) -> pa.Table:
+    """code, name, parent_code, level of every live unit under any of the prefixes, for set-wise matching."""
+    ranges = [prefix_range(prefix) for prefix in prefixes]
+    within = or_(*(and_(Division.code >= low, Division.code < high) for low, high in ranges))
+    statement = select(Division.code, Division.name, Division.parent_code, Division.level).where(LIVE, within)
+    schema = pa.schema([("code", pa.string()), ("name", pa.string()), ("parent_code", pa.string()), ("level", pa.int64())])
+    return fetch(session, statement, schema)
+
+
+def existing_codes(*, session: Session, codes: Sequence[str]) -> pa.Table:
+    """code and level of the given codes that exist (live)."""
+    schema = pa.schema([("code", pa.string()), ("level", pa.int64())])
+    rows: list[pa.Table] = []
+    for start in range(0, len(codes), 5_000):
+        chunk = list(codes[start : start + 5_000])
+        rows.append(fetch(session, select(Division.code, Division.level).where(Division.code.in_(chunk), LIVE), schema))
+    return pa.concat_tables(rows) if rows else schema.empty_table()

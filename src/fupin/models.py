@@ -1,0 +1,8 @@
+"""Every ORM model, imported once so the metadata (and Alembic) sees all tables."""
+
+from fupin.audit import AuditEvent, Changeset
+from fupin.db import Base
+from fupin.divisions.models import CodeChange, Division
+from fupin.registry.models import Assistance, Helper, Household, Income, Member
+
+__all__ = ["AuditEvent", "Assistance", "Base", "Changeset", "CodeChange", "Division", "Helper", "Household", "Income", "Member"]

@@ -1,0 +1,120 @@
+"""Set-wise upserts from the workspace into the system of record, with audit events for every update."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+from sqlalchemy import Column, MetaData, Table, bindparam, text
+from sqlalchemy.orm import Session
+
+from fupin.audit import Changeset
+from fupin.db import utcnow
+from fupin.engine.base import drop_temp, load
+from fupin.engine.duck import quote
+
+Checkpoint = Callable[[], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A registry table as the writer sees it: its model table, audit entity name, and the compared fields."""
+
+    table: Table
+    entity: str
+    fields: tuple[str, ...]
+
+
+def classify(duck: duckdb.DuckDBPyConnection, *, incoming: str, existing: str, key: str, fields: Sequence[str]) -> None:
+    """Split `incoming` (one row per key) into `<incoming>_new` and `<incoming>_changed` (id, before, after JSON)."""
+    pairs = ", ".join(
+        f"struct_pack(k := '{name}', b := CAST(e.{quote(name)} AS VARCHAR), a := CAST(n.{quote(name)} AS VARCHAR))"
+        for name in fields
+    )
+    changed = f"list_filter([{pairs}], lambda x: x.b IS DISTINCT FROM x.a)" if fields else "[]"
+    duck.execute(
+        f"CREATE OR REPLACE TABLE {incoming}_new AS SELECT n.* FROM {incoming} n "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {existing} e WHERE e.{key} = n.{key})"
+    )
+    duck.execute(
+        f"""
+        CREATE OR REPLACE TABLE {incoming}_changed AS
+        SELECT n.*, e.id AS id, e.household_id AS audit_household_id,
+               to_json(map_from_entries(list_transform(changes, lambda x: struct_pack(k := x.k, v := x.b))))::VARCHAR AS before,
+               to_json(map_from_entries(list_transform(changes, lambda x: struct_pack(k := x.k, v := x.a))))::VARCHAR AS after
+        FROM (SELECT n.*, {changed} AS changes, n.{key} AS matched_key FROM {incoming} n JOIN {existing} e ON e.{key} = n.{key}) n
+        JOIN {existing} e ON e.{key} = n.matched_key
+        WHERE len(n.changes) > 0
+        """
+    )
+
+
+def insert(
+    session: Session,
+    duck: duckdb.DuckDBPyConnection,
+    *,
+    target: Target,
+    query: str,
+    columns: Sequence[str],
+    changeset: Changeset,
+    chunk_rows: int,
+    on_chunk: Callable[[int], None] | None = None,
+) -> int:
+    """Insert the rows of a workspace query in chunks; after each chunk `on_chunk(rows)` runs (progress, commit)."""
+    now = utcnow().isoformat(sep=" ")
+    stamped = f"SELECT *, {changeset.id} AS created_changeset_id, {changeset.id} AS updated_changeset_id, TIMESTAMP '{now}' AS updated_at FROM ({query})"
+    duck.execute(f"CREATE OR REPLACE TABLE to_insert AS SELECT row_number() OVER () AS chunk_seq, * FROM ({stamped})")
+    total = _count(duck, "to_insert")
+    all_columns = [*columns, "created_changeset_id", "updated_changeset_id", "updated_at"]
+    for start in range(0, total, chunk_rows):
+        chunk = f"SELECT * FROM to_insert WHERE chunk_seq > {start} AND chunk_seq <= {start + chunk_rows}"
+        load(session, duck, table=target.table.name, columns=all_columns, query=chunk)
+        if on_chunk is not None:
+            on_chunk(min(chunk_rows, total - start))
+    return total
+
+
+def update(session: Session, duck: duckdb.DuckDBPyConnection, *, target: Target, query: str, columns: Sequence[str], changeset: Changeset) -> int:
+    """Apply the changed rows (`id` + columns) of a workspace query with one UPDATE ... FROM, and audit each."""
+    total = duck.execute(f"SELECT count(*) FROM ({query})").fetchone()
+    count = int(total[0]) if total else 0
+    if count == 0:
+        return 0
+    stage = _stage_table(target.table, columns)
+    stage.create(session.connection())
+    try:
+        load(session, duck, table=stage.name, columns=["id", *columns], query=f"SELECT id, {', '.join(quote(c) for c in columns)} FROM ({query})")
+        assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns)
+        session.execute(
+            text(
+                f"UPDATE {target.table.name} SET {assignments}, updated_changeset_id = :changeset, updated_at = :now "
+                f"FROM {stage.name} s WHERE {target.table.name}.id = s.id"
+            ).bindparams(bindparam("changeset", changeset.id), bindparam("now", utcnow()))
+        )
+    finally:
+        drop_temp(session, stage.name)
+    _audit(session, duck, target=target, query=query, changeset=changeset)
+    return count
+
+
+def _stage_table(model: Table, columns: Sequence[str]) -> Table:
+    copies = [Column("id", model.c.id.type, primary_key=True)] + [Column(name, model.c[name].type) for name in columns]
+    return Table(f"fupin_stage_{model.name}", MetaData(), *copies, prefixes=["TEMPORARY"])
+
+
+def _audit(session: Session, duck: duckdb.DuckDBPyConnection, *, target: Target, query: str, changeset: Changeset) -> None:
+    household = "id" if target.entity == "household" else "audit_household_id"
+    load(
+        session,
+        duck,
+        table="audit_event",
+        columns=["changeset_id", "entity", "entity_id", "household_id", "action", "before", "after"],
+        query=(
+            f"SELECT {changeset.id} AS changeset_id, '{target.entity}' AS entity, CAST(id AS VARCHAR) AS entity_id, "
+            f"{household} AS household_id, 'update' AS action, before, after FROM ({query})"
+        ),
+    )
+
+
+def _count(duck: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = duck.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
