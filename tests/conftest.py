@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from fupin import migrate
 from fupin.db import make_engine
 from tests.backends import fresh_database
+from tests.factories.divisions import seed_guizhou
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 BACKENDS = ["sqlite", "postgres"]
@@ -27,6 +28,9 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """One migrated database per backend for the whole test session; tests isolate by savepoint."""
     with fresh_database(backend, tmp_path_factory.mktemp("db")) as url:
         migrate.upgrade(url)
+        seeding = make_engine(url)
+        seed_guizhou(seeding)
+        seeding.dispose()
         yield url
 
 
@@ -56,6 +60,9 @@ def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """An empty, migrated database of its own, for tests that run commands with their own connections."""
     with fresh_database(backend, tmp_path) as url:
         migrate.upgrade(url)
+        seeding = make_engine(url)
+        seed_guizhou(seeding)
+        seeding.dispose()
         yield url
 
 

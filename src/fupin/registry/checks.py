@@ -48,6 +48,7 @@ MESSAGES: dict[str, Message] = {
     "multiple-spouses": Message("同一户有多个配偶", "每户最多一个配偶"),
     "spouse-same-sex": Message("配偶与户主性别相同", "配偶与户主性别不同"),
     "household-conflict": Message("同户各行的户级信息不一致", "同一户编号的各行填写相同的户级信息"),
+    "duplicate-household": Message("户编号在本文件中重复出现", "每户一行"),
     "household-missing": Message("户编号不存在", "先导入户信息，或在同一工作簿的户信息表中填写该户"),
     "income-parts-mismatch": Message("收入合计与其分项之和不一致", None),
     "net-income-mismatch": Message("纯收入与按公式计算的结果不一致", "工资性+生产经营性+财产性+转移性收入−生产经营性支出"),

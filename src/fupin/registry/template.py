@@ -5,12 +5,15 @@ from pathlib import Path
 import xlsxwriter
 
 from fupin.registry import codelists
-from fupin.registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldSpec
+from fupin.registry.fields import HOUSEHOLD_BY_NAME, HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, FieldSpec
 from fupin.tabular.layout import REQUIRED_BY_KIND, Column, Layout
 
 MEMBER_SHEET = "人口信息"
 HOUSEHOLD_SHEET = "户信息"
 TEXT_KINDS = frozenset({"id_number", "phone", "division", "text"})
+# Members name their village too, so a member sheet alone can create its households (同户各行相同).
+VILLAGE_COLUMN = Column("村代码", "household.division_code")
+MEMBER_SHEET_FIELDS = (*MEMBER_FIELDS, HOUSEHOLD_BY_NAME["division_code"])
 
 
 def _columns(scope: str, specs: tuple[FieldSpec, ...]) -> tuple[Column, ...]:
@@ -25,7 +28,9 @@ def template_layouts() -> tuple[Layout, Layout]:
         _columns("household", HOUSEHOLD_FIELDS) + _columns("income", INCOME_FIELDS),
         REQUIRED_BY_KIND["household"] | {"household.division_code"},
     )
-    member = Layout("fupin_member", "fupin 人口信息模板", "member", _columns("member", MEMBER_FIELDS), REQUIRED_BY_KIND["member"])
+    member = Layout(
+        "fupin_member", "fupin 人口信息模板", "member", _columns("member", MEMBER_FIELDS) + (VILLAGE_COLUMN,), REQUIRED_BY_KIND["member"]
+    )
     return household, member
 
 
@@ -59,7 +64,7 @@ def write_template(path: Path, settings_codelists: Path | None = None) -> None:
     text = workbook.add_format({"num_format": "@"})
     codes = workbook.add_worksheet("代码表")
     ranges = _write_codes(codes, lists)
-    for sheet_name, specs in ((HOUSEHOLD_SHEET, HOUSEHOLD_FIELDS + INCOME_FIELDS), (MEMBER_SHEET, MEMBER_FIELDS)):
+    for sheet_name, specs in ((HOUSEHOLD_SHEET, HOUSEHOLD_FIELDS + INCOME_FIELDS), (MEMBER_SHEET, MEMBER_SHEET_FIELDS)):
         sheet = workbook.add_worksheet(sheet_name)
         for index, spec in enumerate(specs):
             sheet.write_string(0, index, spec.label, required if spec.required else header)
@@ -94,7 +99,7 @@ def _write_instructions(sheet: "xlsxwriter.worksheet.Worksheet", lists: dict[str
         [],
         ["表", "列", "说明"],
     ]
-    for sheet_name, specs in ((HOUSEHOLD_SHEET, HOUSEHOLD_FIELDS + INCOME_FIELDS), (MEMBER_SHEET, MEMBER_FIELDS)):
+    for sheet_name, specs in ((HOUSEHOLD_SHEET, HOUSEHOLD_FIELDS + INCOME_FIELDS), (MEMBER_SHEET, MEMBER_SHEET_FIELDS)):
         rows.extend([sheet_name, spec.label + ("（必填）" if spec.required else ""), _describe(spec, lists)] for spec in specs)
     for index, row in enumerate(rows):
         sheet.write_row(index, 0, row, bold if index in (0, 5) else None)  # type: ignore[arg-type]

@@ -1,0 +1,60 @@
+"""A household's history: who created it and every later change, with the values before and after."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from fupin.audit import Changeset, events_for_household
+from fupin.divisions.scope import Scope
+from fupin.registry.models import Household, Member
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    at: datetime
+    actor: str
+    channel: str
+    source: str | None
+    entity: str
+    entity_id: str
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def find_household(*, session: Session, scope: Scope, key: str) -> Household | None:
+    """A live household by 户编号, or the one a member's ID number belongs to; None outside the scope."""
+    statement = (
+        select(Household)
+        .outerjoin(Member, (Member.household_id == Household.id) & Member.deleted_at.is_(None))
+        .where(or_(Household.household_number == key, Member.id_number == key), Household.deleted_at.is_(None))
+        .limit(1)
+    )
+    return session.scalars(scope.apply(statement, Household.division_code)).first()
+
+
+def history(*, session: Session, household: Household) -> list[Entry]:
+    """Creation of the household and its members, then every recorded update and delete, oldest first."""
+    entries = _creations(session, household)
+    for event, changeset in events_for_household(session=session, household_id=household.id):
+        entries.append(
+            Entry(changeset.at, changeset.actor, changeset.channel, changeset.source, event.entity, event.entity_id,
+                  event.action, json.loads(event.before or "{}"), json.loads(event.after or "{}"))
+        )
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _creations(session: Session, household: Household) -> list[Entry]:
+    members = session.scalars(select(Member).where(Member.household_id == household.id).order_by(Member.id)).all()
+    rows: list[tuple[str, Household | Member, str]] = [("household", household, household.household_number)]
+    rows += [("member", member, f"{member.name} {member.id_number}") for member in members]
+    entries = []
+    for entity, row, label in rows:
+        changeset = session.get(Changeset, row.created_changeset_id)
+        if changeset is not None:
+            entries.append(Entry(changeset.at, changeset.actor, changeset.channel, changeset.source, entity, str(row.id), "insert", {}, {"记录": label}))
+    return entries

@@ -1,0 +1,29 @@
+"""Every error slug a user can meet is documented in docs/errors.md."""
+
+import re
+from pathlib import Path
+
+from fupin.registry.checks import MESSAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUG_LITERAL = re.compile(r"""Problem\(\s*["']([a-z][a-z0-9-]+)["']|["'](division-[a-z-]+)["']""")
+
+
+def slugs_in_source() -> set[str]:
+    found = set(MESSAGES)
+    for path in (ROOT / "src" / "fupin").rglob("*.py"):
+        for match in SLUG_LITERAL.finditer(path.read_text(encoding="utf-8")):
+            found.add(match.group(1) or match.group(2))
+    return found
+
+
+def test_every_slug_is_in_the_error_catalogue() -> None:
+    catalogue = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    missing = sorted(slug for slug in slugs_in_source() if f"`{slug}`" not in catalogue)
+    assert missing == []
+
+
+def test_readme_names_the_test_command_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in readme and "make test" in ci
