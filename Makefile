@@ -25,7 +25,7 @@ pytest:
 	$(RUN) pytest --cov=fupin --cov-report=term:skip-covered --cov-fail-under=85
 
 bench: init
-	$(RUN) python benchmarks/run_all.py
+	$(RUN) python -m benchmarks.run_all
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache fupin.db fupin.db-wal fupin.db-shm

@@ -34,6 +34,7 @@ def test_services_never_commit() -> None:
     offenders = [
         str(path.relative_to(SOURCE))
         for path in SOURCE.rglob("*.py")
-        if path.relative_to(SOURCE).parts[0] not in FACES | {"db.py"} and ".commit()" in path.read_text(encoding="utf-8")
+        if path.relative_to(SOURCE).parts[0] not in FACES | {"db.py"}
+        and ".commit()" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []

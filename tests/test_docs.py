@@ -26,4 +26,5 @@ def test_every_slug_is_in_the_error_catalogue() -> None:
 def test_readme_names_the_test_command_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "make test" in readme and "make test" in ci
+    assert "make test" in readme
+    assert "make test" in ci

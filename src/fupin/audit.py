@@ -54,9 +54,7 @@ def open_changeset(
     *, session: Session, actor: Actor, purpose: str | None = None, source: str | None = None
 ) -> Changeset:
     """Start a changeset; every row written in it points back here."""
-    changeset = Changeset(
-        actor=actor.name, channel=actor.channel, origin=actor.origin, purpose=purpose, source=source
-    )
+    changeset = Changeset(actor=actor.name, channel=actor.channel, origin=actor.origin, purpose=purpose, source=source)
     session.add(changeset)
     session.flush()
     return changeset

@@ -5,4 +5,15 @@ from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 
-__all__ = ["AuditEvent", "Assistance", "Base", "Changeset", "CodeChange", "Division", "Helper", "Household", "Income", "Member"]
+__all__ = [
+    "Assistance",
+    "AuditEvent",
+    "Base",
+    "Changeset",
+    "CodeChange",
+    "Division",
+    "Helper",
+    "Household",
+    "Income",
+    "Member",
+]

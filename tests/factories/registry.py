@@ -42,10 +42,22 @@ class Person:
         self.id_number = number
         base = {
             **self.location,
-            "户编号": self.household, "人口编号": self.household + "01", "姓名": self.name, "性别": self.sex,
-            "证件类型": "居民身份证", "证件号码": number, "民族": "汉族", "户联系电话": "13800000000", "年度": "2020",
-            "与户主关系": self.relation, "文化程度": "初中", "劳动技能": "普通劳动力", "健康状况": "健康",
-            "是否享受低保": "否", "是否参加大病保险": "是", "识别标准": "国家标准",
+            "户编号": self.household,
+            "人口编号": self.household + "01",
+            "姓名": self.name,
+            "性别": self.sex,
+            "证件类型": "居民身份证",
+            "证件号码": number,
+            "民族": "汉族",
+            "户联系电话": "13800000000",
+            "年度": "2020",
+            "与户主关系": self.relation,
+            "文化程度": "初中",
+            "劳动技能": "普通劳动力",
+            "健康状况": "健康",
+            "是否享受低保": "否",
+            "是否参加大病保险": "是",
+            "识别标准": "国家标准",
         }
         base.update(self.extra)
         return base
@@ -58,7 +70,14 @@ def family(household: str, size: int = 3, **location: str) -> list[Person]:
     if size > 1:
         people.append(Person(household, "配偶", "李梅", "女", "19780509", location=where))
     for index in range(size - 2):
-        child = Person(household, "之子" if index % 2 == 0 else "之女", f"张小{index}", "男" if index % 2 == 0 else "女", "20100101", location=where)
+        child = Person(
+            household,
+            "之子" if index % 2 == 0 else "之女",
+            f"张小{index}",
+            "男" if index % 2 == 0 else "女",
+            "20100101",
+            location=where,
+        )
         child.extra = {"文化程度": "", "在校生状况": "七年级"}
         people.append(child)
     return people

@@ -45,19 +45,25 @@ def test_disability_certificate_is_an_id_plus_category_and_grade() -> None:
     valid = "520526198506151236" + "42"
     assert idnumber.problem(valid, "残疾人证", today=TODAY) is None
     problem = idnumber.problem("520526198506151236" + "92", "残疾人证", today=TODAY)
-    assert problem is not None and problem.slug == "id-disability-suffix"
+    assert problem is not None
+    assert problem.slug == "id-disability-suffix"
     assert sql_slugs([valid, "520526198506151236" + "92"], "残疾人证") == [None, "id-disability-suffix"]
 
 
 def test_other_id_types_only_need_a_plain_format() -> None:
     assert idnumber.problem("A123-456", "其他证件", today=TODAY) is None
     problem = idnumber.problem("证明123", "其他证件", today=TODAY)
-    assert problem is not None and problem.slug == "id-other-format"
+    assert problem is not None
+    assert problem.slug == "id-other-format"
 
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("150102880730303", "150102198807303035"), ("44011320141005001x", "44011320141005001X"), (" 11010519491231002X ", "11010519491231002X")],
+    [
+        ("150102880730303", "150102198807303035"),
+        ("44011320141005001x", "44011320141005001X"),
+        (" 11010519491231002X ", "11010519491231002X"),
+    ],
 )
 def test_normalize_upgrades_legacy_numbers_and_upper_cases_x(typed: str, stored: str) -> None:
     assert idnumber.normalize(typed) == stored
@@ -76,6 +82,7 @@ def test_birth_year_floor_and_future_dates_are_refused() -> None:
     future = "52052620991231001"
     number = future + idnumber.check_char(future)
     problem = idnumber.problem(number, today=TODAY)
-    assert problem is not None and problem.slug == "id-birth-date"
+    assert problem is not None
+    assert problem.slug == "id-birth-date"
     old = "44052418800101001"
     assert idnumber.problem(old + idnumber.check_char(old), today=TODAY, min_birth_year=1900) is not None

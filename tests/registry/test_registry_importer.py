@@ -34,7 +34,9 @@ def test_a_clean_file_inserts_households_and_members(session: Session, tmp_path:
     households = session.scalars(select(Household).order_by(Household.household_number)).all()
     assert [h.division_code for h in households] == [VILLAGE_CODE, "520526100056"]
     head = session.scalars(select(Member).where(Member.relation == "户主")).first()
-    assert head is not None and head.sex == "男" and head.birth_date == date(1975, 3, 4)
+    assert head is not None
+    assert head.sex == "男"
+    assert head.birth_date == date(1975, 3, 4)
 
 
 def test_reimporting_the_same_file_changes_nothing(session: Session, tmp_path: Path) -> None:
@@ -87,13 +89,16 @@ def bad(person: Person, **extra: str) -> Person:
         ({"是否享受低保": "有"}, "bad-bool"),
     ],
 )
-def test_each_dirty_member_row_is_rejected_alone_with_its_reason(session: Session, tmp_path: Path, change: dict[str, str], slug: str) -> None:
+def test_each_dirty_member_row_is_rejected_alone_with_its_reason(
+    session: Session, tmp_path: Path, change: dict[str, str], slug: str
+) -> None:
     people = family("5205261000340001", 3)
     bad(people[2], **change)
     result = run(session, write_csv(tmp_path / "m.csv", people)).sheets[0]
     assert slugs(result) == {(4, slug)}
     assert (result.inserted, result.rejected) == (2, 1)
-    assert result.rejected_rows is not None and result.rejected_rows.num_rows == 1
+    assert result.rejected_rows is not None
+    assert result.rejected_rows.num_rows == 1
     reason = result.rejected_rows.column(result.rejected_rows.num_columns - 1)[0].as_py()
     assert reason.startswith("第4行")
 
@@ -153,7 +158,8 @@ def test_fixed_error_workbook_reimports_cleanly(session: Session, tmp_path: Path
     workbook = tmp_path / "errors.xlsx"
     write_error_workbook(workbook, [(sheet.sheet, sheet.headers, sheet.rejected_rows, sheet.problems)])
     rows = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name("m.csv").to_python()
-    assert rows[0][-1] == "错误原因" and "校验位" in rows[1][-1]
+    assert rows[0][-1] == "错误原因"
+    assert "校验位" in rows[1][-1]
     fixed = tmp_path / "fixed.xlsx"
     book = xlsxwriter.Workbook(str(fixed))
     out = book.add_worksheet("fixed")

@@ -61,6 +61,15 @@ def _print(summaries: list, url: str) -> None:  # type: ignore[type-arg]
         table.add_column(header, justify="left" if header in ("县代码", "县") else "right")
     for s in summaries:
         income = f"{s.mean_per_capita_income:,.0f}" if s.mean_per_capita_income is not None else "—"
-        table.add_row(s.code, s.name, f"{s.households:,}", f"{s.members:,}", f"{s.exited:,}", f"{s.not_exited:,}", f"{s.monitored:,}", income)
+        table.add_row(
+            s.code,
+            s.name,
+            f"{s.households:,}",
+            f"{s.members:,}",
+            f"{s.exited:,}",
+            f"{s.not_exited:,}",
+            f"{s.monitored:,}",
+            income,
+        )
     console.print(table)
     console.print(f"数据库：{url}")

@@ -11,7 +11,8 @@ from fupin.cli.common import DatabaseOption, cli_actor, console, engine_for, set
 from fupin.db import make_sessionmaker
 from fupin.divisions.scope import Scope
 from fupin.errors import FupinError, Problem
-from fupin.registry import exporter, history as history_service
+from fupin.registry import exporter
+from fupin.registry import history as history_service
 from fupin.registry.importer import ImportResult, import_file
 from fupin.registry.template import write_template
 from fupin.tabular.workbook import write_error_workbook
@@ -42,19 +43,39 @@ def import_command(
 
         session = make_sessionmaker(engine)()
         try:
-            result = import_file(session=session, path=file, actor=cli_actor("import"), settings=settings, dry_run=dry_run, progress=progress, checkpoint=session.commit)
+            result = import_file(
+                session=session,
+                path=file,
+                actor=cli_actor("import"),
+                settings=settings,
+                dry_run=dry_run,
+                progress=progress,
+                checkpoint=session.commit,
+            )
             session.rollback() if dry_run else session.commit()
         finally:
             session.close()
     _print_import(result)
     if result.total("rejected"):
         target = errors or file.with_name(f"{file.stem}.错误.xlsx")
-        write_error_workbook(target, [(s.sheet, s.headers, s.rejected_rows, s.problems) for s in result.sheets if s.rejected_rows is not None])
-        console.print(f"[yellow]有 {result.total('rejected')} 行未导入[/yellow]，错误工作簿：{target}（修改后可直接重新导入）")
+        write_error_workbook(
+            target,
+            [(s.sheet, s.headers, s.rejected_rows, s.problems) for s in result.sheets if s.rejected_rows is not None],
+        )
+        console.print(
+            f"[yellow]有 {result.total('rejected')} 行未导入[/yellow]，错误工作簿：{target}（修改后可直接重新导入）"
+        )
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 def _print_import(result: ImportResult) -> None:
@@ -62,7 +83,22 @@ def _print_import(result: ImportResult) -> None:
     for header in ("工作表", "格式", "读取", "新增", "修改", "未变", "拒绝", "新增户", "修改户"):
         table.add_column(header, justify="right" if header not in ("工作表", "格式") else "left")
     for sheet in result.sheets:
-        table.add_row(sheet.sheet, sheet.layout, *(str(v) for v in (sheet.read, sheet.inserted, sheet.updated, sheet.unchanged, sheet.rejected, sheet.households_inserted, sheet.households_updated)))
+        table.add_row(
+            sheet.sheet,
+            sheet.layout,
+            *(
+                str(v)
+                for v in (
+                    sheet.read,
+                    sheet.inserted,
+                    sheet.updated,
+                    sheet.unchanged,
+                    sheet.rejected,
+                    sheet.households_inserted,
+                    sheet.households_updated,
+                )
+            ),
+        )
     console.print(table)
     for sheet in result.sheets:
         for problem in sheet.problems[:10]:
@@ -82,14 +118,24 @@ def export_command(
     settings = settings_from(database)
     with user_errors():
         if layout not in LAYOUT_NAMES or kind not in ("member", "household"):
-            raise FupinError(Problem("bad-option", f"不支持的导出格式 {layout}/{kind}", expected="--layout national|fupin，--kind member|household"))
+            raise FupinError(
+                Problem(
+                    "bad-option",
+                    f"不支持的导出格式 {layout}/{kind}",
+                    expected="--layout national|fupin，--kind member|household",
+                )
+            )
         name = LAYOUT_NAMES[layout][0 if kind == "member" else 1]
         with engine_for(settings) as engine, make_sessionmaker(engine)() as session:
-            count = exporter.export(session=session, scope=Scope.of(scope.strip()), layout_name=name, path=out, year=year)
+            count = exporter.export(
+                session=session, scope=Scope.of(scope.strip()), layout_name=name, path=out, year=year
+            )
     console.print(f"已导出 {count} 行到 {out}")
 
 
-def template_command(out: Annotated[Path, typer.Argument(help="模板文件路径（.xlsx）")] = Path("fupin-导入模板.xlsx")) -> None:
+def template_command(
+    out: Annotated[Path, typer.Argument(help="模板文件路径（.xlsx）")] = Path("fupin-导入模板.xlsx"),
+) -> None:
     write_template(out, settings_from(None).codelists_file)
     console.print(f"模板已生成：{out}")
 
@@ -109,8 +155,14 @@ def history_command(
         table.add_column(header)
     for entry in entries:
         table.add_row(
-            entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.actor, entry.channel, entry.source or "", f"{entry.entity}#{entry.entity_id}",
-            ACTIONS.get(entry.action, entry.action), _fmt(entry.before), _fmt(entry.after),
+            entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+            entry.actor,
+            entry.channel,
+            entry.source or "",
+            f"{entry.entity}#{entry.entity_id}",
+            ACTIONS.get(entry.action, entry.action),
+            _fmt(entry.before),
+            _fmt(entry.after),
         )
     console.print(table)
 

@@ -153,15 +153,14 @@ def _stage_existing(duck: duckdb.DuckDBPyConnection, session: Session) -> None:
     register(duck, "existing", table)
 
 
-EXISTING_SCHEMA = pa.schema(
-    [
-        ("code", pa.string()),
-        ("name", pa.string()),
-        ("parent_code", pa.string()),
-        ("level", pa.int64()),
-        ("live", pa.int64()),  # 1 unless valid_to is set
-    ]
-)
+_EXISTING_TYPES: dict[str, pa.DataType] = {
+    "code": pa.string(),
+    "name": pa.string(),
+    "parent_code": pa.string(),
+    "level": pa.int64(),
+    "live": pa.int64(),  # 1 unless valid_to is set
+}
+EXISTING_SCHEMA = pa.schema(_EXISTING_TYPES)
 
 _PROVINCES_SQL = """
 SELECT DISTINCT left(value, 2) FROM (SELECT code AS value FROM incoming UNION ALL SELECT parent_code FROM incoming)

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false
+from sqlalchemy.orm import QueryableAttribute
 
 from fupin.divisions.codes import prefix_range
 
 S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
+Column = ColumnElement[str] | QueryableAttribute[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class Scope:
     def can_capture(self, code: str) -> bool:
         return self.capture_prefix is not None and code.startswith(self.capture_prefix)
 
-    def condition(self, column: ColumnElement[str], *, capture: bool = False) -> ColumnElement[bool]:
+    def condition(self, column: Column, *, capture: bool = False) -> ColumnElement[bool]:
         """The WHERE condition that keeps only rows whose division code lies in the scope."""
         chosen = self.capture_prefix if capture else self.view_prefix
         if chosen is None:
@@ -39,5 +41,5 @@ class Scope:
         low, high = prefix_range(chosen)
         return and_(column >= low, column < high)
 
-    def apply(self, statement: S, column: ColumnElement[str], *, capture: bool = False) -> S:
+    def apply(self, statement: S, column: Column, *, capture: bool = False) -> S:
         return statement.where(self.condition(column, capture=capture))

@@ -49,7 +49,7 @@ def count_by_level(*, session: Session, prefix: str = "") -> dict[int, int]:
         .where(Division.code >= low, Division.code < high, LIVE)
         .group_by(Division.level)
     )
-    return {int(level): int(total) for level, total in session.execute(statement).tuples()}
+    return {int(level): int(total) for level, total in session.execute(statement).all()}
 
 
 def find(*, session: Session, name: str, under: str = "", limit: int = 50) -> list[Division]:
@@ -69,13 +69,15 @@ def table_under(*, session: Session, prefixes: Sequence[str]) -> pa.Table:
     ranges = [prefix_range(prefix) for prefix in prefixes]
     within = or_(*(and_(Division.code >= low, Division.code < high) for low, high in ranges))
     statement = select(Division.code, Division.name, Division.parent_code, Division.level).where(LIVE, within)
-    schema = pa.schema([("code", pa.string()), ("name", pa.string()), ("parent_code", pa.string()), ("level", pa.int64())])
+    types: dict[str, pa.DataType] = {"code": pa.string(), "name": pa.string(), "parent_code": pa.string()}
+    schema = pa.schema(types | {"level": pa.int64()})
     return fetch(session, statement, schema)
 
 
 def existing_codes(*, session: Session, codes: Sequence[str]) -> pa.Table:
     """code and level of the given codes that exist (live)."""
-    schema = pa.schema([("code", pa.string()), ("level", pa.int64())])
+    types: dict[str, pa.DataType] = {"code": pa.string(), "level": pa.int64()}
+    schema = pa.schema(types)
     rows: list[pa.Table] = []
     for start in range(0, len(codes), 5_000):
         chunk = list(codes[start : start + 5_000])

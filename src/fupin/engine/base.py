@@ -38,16 +38,16 @@ def load(
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         csv_path = Path(folder) / "rows.csv"
         select = ", ".join(_portable(quote(column)) for column in columns)
-        duck.execute(
-            f"COPY (SELECT {select} FROM ({query})) TO '{csv_path.as_posix()}' (HEADER false, DELIMITER ',')"
-        )
+        duck.execute(f"COPY (SELECT {select} FROM ({query})) TO '{csv_path.as_posix()}' (HEADER false, DELIMITER ',')")
         store_for(session).load_csv(session, table, columns, csv_path)
     return total
 
 
 def _portable(expression: str) -> str:
     # Booleans travel as 0/1, which SQLite stores and PostgreSQL's boolean input accepts.
-    return f"CASE typeof({expression}) WHEN 'BOOLEAN' THEN {expression}::INTEGER::VARCHAR ELSE {expression}::VARCHAR END"
+    return (
+        f"CASE typeof({expression}) WHEN 'BOOLEAN' THEN {expression}::INTEGER::VARCHAR ELSE {expression}::VARCHAR END"
+    )
 
 
 def fetch(session: Session, statement: Executable, schema: pa.Schema | None = None) -> pa.Table:
@@ -59,7 +59,10 @@ def fetch(session: Session, statement: Executable, schema: pa.Schema | None = No
         for index, values in enumerate(zip(*rows, strict=True)):
             columns[index].extend(values)
     if schema is not None:
-        return pa.table([pa.array(col, type=schema.field(name).type) for col, name in zip(columns, names, strict=True)], schema=schema)
+        return pa.table(
+            [pa.array(col, type=schema.field(name).type) for col, name in zip(columns, names, strict=True)],
+            schema=schema,
+        )
     return pa.table({name: pa.array(col) for name, col in zip(names, columns, strict=True)})
 
 

@@ -24,7 +24,8 @@ def workspace(scratch: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection
 def to_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pa.Table:
     """Run a query in the workspace and return the result as an Arrow table."""
     con.complete()
-    return con.sql(sql, params=params).to_arrow_table()
+    table: pa.Table = con.sql(sql, params=params).to_arrow_table()
+    return table
 
 
 def register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

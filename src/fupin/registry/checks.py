@@ -51,7 +51,9 @@ MESSAGES: dict[str, Message] = {
     "duplicate-household": Message("户编号在本文件中重复出现", "每户一行"),
     "household-missing": Message("户编号不存在", "先导入户信息，或在同一工作簿的户信息表中填写该户"),
     "income-parts-mismatch": Message("收入合计与其分项之和不一致", None),
-    "net-income-mismatch": Message("纯收入与按公式计算的结果不一致", "工资性+生产经营性+财产性+转移性收入−生产经营性支出"),
+    "net-income-mismatch": Message(
+        "纯收入与按公式计算的结果不一致", "工资性+生产经营性+财产性+转移性收入−生产经营性支出"
+    ),
     "per-capita-mismatch": Message("人均纯收入与纯收入÷家庭人口数不一致", None),
     **{slug: Message(problem.message, problem.expected) for slug, problem in idnumber.PROBLEMS.items()},
 }
@@ -111,7 +113,11 @@ def typed(spec: FieldSpec, value: str, lists: dict[str, CodeList], today: date) 
         ok = f"regexp_full_match({digits}, '1[3-9][0-9]{{9}}|0[0-9]{{9,11}}|[2-9][0-9]{{6,7}}')"
         return digits, f"CASE WHEN {value} IS NOT NULL AND NOT {ok} THEN 'bad-phone' END"
     if kind == "division":
-        return value, f"CASE WHEN {value} IS NOT NULL AND NOT regexp_full_match({value}, '[0-9]{{12}}') THEN 'bad-division-code' END"
+        return (
+            value,
+            f"CASE WHEN {value} IS NOT NULL AND NOT regexp_full_match({value}, '[0-9]{{12}}') THEN "
+            "'bad-division-code' END",
+        )
     if kind == "id_number":
         return idnumber.sql_normalize(value), "NULL"  # checked with its ID type in the member rules
     raise ValueError(f"no check for field kind {kind}")
@@ -135,7 +141,10 @@ def _codes(spec: FieldSpec, value: str, codelist: CodeList) -> tuple[str, str]:
     items = f"list_filter(list_transform(string_split_regex({value}, '[,、;/]'), lambda x: trim(x)), lambda x: x <> '')"
     mapped = f"list_transform({items}, lambda x: {canonical_code('x', codelist)})"
     order = "[" + ", ".join(q(v) for v in codelist.values) + "]"
-    stored = f"CASE WHEN {value} IS NOT NULL THEN array_to_string(list_filter({order}, lambda v: list_contains({mapped}, v)), ',') END"
+    stored = (
+        f"CASE WHEN {value} IS NOT NULL THEN array_to_string(list_filter({order}, lambda v: "
+        f"list_contains({mapped}, v)), ',') END"
+    )
     error = (
         f"CASE WHEN {value} IS NULL THEN NULL WHEN list_contains(list_transform({mapped}, lambda x: x IS NULL), true) "
         f"THEN 'bad-code' WHEN len(list_distinct({mapped})) > {spec.max_items or 99} THEN 'too-many-codes' END"

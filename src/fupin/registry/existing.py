@@ -32,7 +32,9 @@ def fetch_existing(session: Session, duck: duckdb.DuckDBPyConnection, *, househo
         live_households = Household.deleted_at.is_(None)
         hh_filter = false() if empty else Household.household_number.in_(_keys(HOUSEHOLD_KEYS))
         household_columns = [getattr(Household, spec.name) for spec in HOUSEHOLD_FIELDS]
-        statement = select(Household.id, Household.id.label("household_id"), *household_columns).where(live_households, hh_filter)
+        statement = select(Household.id, Household.id.label("household_id"), *household_columns).where(
+            live_households, hh_filter
+        )
         register(duck, "existing_households", fetch_columns(session, statement))
         member_columns = [getattr(Member, spec.name) for spec in MEMBER_FIELDS if spec.name != "household_number"]
         members = (

@@ -39,10 +39,16 @@ def export(*, session: Session, scope: Scope, layout_name: str, path: Path, year
 
 def _load_scope(session: Session, duck: duckdb.DuckDBPyConnection, scope: Scope, year: int | None) -> None:
     live = Household.deleted_at.is_(None)
-    households = select(Household.id, *[getattr(Household, s.name) for s in HOUSEHOLD_FIELDS]).where(live, scope.condition(Household.division_code))
+    households = select(Household.id, *[getattr(Household, s.name) for s in HOUSEHOLD_FIELDS]).where(
+        live, scope.condition(Household.division_code)
+    )
     register(duck, "hh", fetch_columns(session, households))
     members = (
-        select(Member.id, Member.household_id, *[getattr(Member, s.name) for s in MEMBER_FIELDS if s.name != "household_number"])
+        select(
+            Member.id,
+            Member.household_id,
+            *[getattr(Member, s.name) for s in MEMBER_FIELDS if s.name != "household_number"],
+        )
         .join(Household, Household.id == Member.household_id)
         .where(Member.deleted_at.is_(None), live, scope.condition(Household.division_code))
     )
@@ -55,15 +61,29 @@ def _load_scope(session: Session, duck: duckdb.DuckDBPyConnection, scope: Scope,
     if year is not None:
         incomes = incomes.where(Income.year == year)
     register(duck, "inc_all", fetch_columns(session, incomes))
-    duck.execute("CREATE OR REPLACE TABLE inc AS SELECT * FROM inc_all QUALIFY row_number() OVER (PARTITION BY household_id ORDER BY year DESC) = 1")
-    register(duck, "div", fetch_columns(session, select(Division.code, Division.name).where(Division.valid_to.is_(None), scope.condition(Division.code) | (Division.level < 5))))
+    duck.execute(
+        "CREATE OR REPLACE TABLE inc AS SELECT * FROM inc_all QUALIFY row_number() OVER (PARTITION BY household_id "
+        "ORDER BY year DESC) = 1"
+    )
+    register(
+        duck,
+        "div",
+        fetch_columns(
+            session,
+            select(Division.code, Division.name).where(
+                Division.valid_to.is_(None), scope.condition(Division.code) | (Division.level < 5)
+            ),
+        ),
+    )
     names = ", ".join(
-        f"(SELECT name FROM div d WHERE d.code = rpad(substr(hh.division_code, 1, {length}), 12, '0')) AS location__{level}"
+        f"(SELECT name FROM div d WHERE d.code = rpad(substr(hh.division_code, 1, {length}), 12, '0')) AS "
+        f"location__{level}"
         for level, length in LEVEL_LENGTH.items()
     )
     duck.execute(f"CREATE OR REPLACE TABLE hh_full AS SELECT hh.*, {names} FROM hh")
     duck.execute(
-        "CREATE OR REPLACE TABLE heads AS SELECT household_id, any_value(name) AS head_name, any_value(id_number) AS head_id_number "
+        "CREATE OR REPLACE TABLE heads AS SELECT household_id, any_value(name) AS head_name, any_value(id_number) "
+        "AS head_id_number "
         "FROM mem WHERE relation = '户主' GROUP BY household_id"
     )
 
@@ -72,9 +92,13 @@ def _source(layout: Layout) -> str:
     if layout.kind == "member":
         return (
             "mem m JOIN hh_full h ON h.id = m.household_id LEFT JOIN heads hd ON hd.household_id = h.id "
-            "LEFT JOIN inc i ON i.household_id = h.id ORDER BY h.household_number, m.relation <> '户主', m.person_number, m.id"
+            "LEFT JOIN inc i ON i.household_id = h.id ORDER BY h.household_number, m.relation <> '户主', "
+            "m.person_number, m.id"
         )
-    return "hh_full h LEFT JOIN heads hd ON hd.household_id = h.id LEFT JOIN inc i ON i.household_id = h.id ORDER BY h.household_number"
+    return (
+        "hh_full h LEFT JOIN heads hd ON hd.household_id = h.id LEFT JOIN inc i ON i.household_id = h.id ORDER "
+        "BY h.household_number"
+    )
 
 
 def _select_list(layout: Layout, year: int | None) -> str:
@@ -105,7 +129,10 @@ def _as_text(column: str, spec: FieldSpec) -> str:
     if spec.kind == "bool":
         return f"CASE {column} WHEN true THEN '是' WHEN false THEN '否' END"
     if spec.kind == "decimal":
-        return f"CASE WHEN {column} = floor({column}) THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END"
+        return (
+            f"CASE WHEN {column} = floor({column}) THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE "
+            f"CAST({column} AS VARCHAR) END"
+        )
     return f"CAST({column} AS VARCHAR)"
 
 

@@ -42,8 +42,17 @@ def history(*, session: Session, household: Household) -> list[Entry]:
     entries = _creations(session, household)
     for event, changeset in events_for_household(session=session, household_id=household.id):
         entries.append(
-            Entry(changeset.at, changeset.actor, changeset.channel, changeset.source, event.entity, event.entity_id,
-                  event.action, json.loads(event.before or "{}"), json.loads(event.after or "{}"))
+            Entry(
+                changeset.at,
+                changeset.actor,
+                changeset.channel,
+                changeset.source,
+                event.entity,
+                event.entity_id,
+                event.action,
+                json.loads(event.before or "{}"),
+                json.loads(event.after or "{}"),
+            )
         )
     return sorted(entries, key=lambda entry: entry.at)
 
@@ -56,5 +65,17 @@ def _creations(session: Session, household: Household) -> list[Entry]:
     for entity, row, label in rows:
         changeset = session.get(Changeset, row.created_changeset_id)
         if changeset is not None:
-            entries.append(Entry(changeset.at, changeset.actor, changeset.channel, changeset.source, entity, str(row.id), "insert", {}, {"记录": label}))
+            entries.append(
+                Entry(
+                    changeset.at,
+                    changeset.actor,
+                    changeset.channel,
+                    changeset.source,
+                    entity,
+                    str(row.id),
+                    "insert",
+                    {},
+                    {"记录": label},
+                )
+            )
     return entries

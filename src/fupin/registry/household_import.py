@@ -42,8 +42,17 @@ def import_household_sheet(context: "_Context", sheet: Sheet, binding: Binding) 
         _income_rules(duck, has, context.settings.income_tolerance_yuan)
     fetch_existing(session, duck, households=f"SELECT {KEY} AS key FROM staged", persons=None)
     _finish_problems(context, sheet, binding, result)
-    duck.execute(f"CREATE OR REPLACE TABLE valid AS SELECT * FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM problems)")
-    fields = ["division_code", *sorted(n.removeprefix("household__") for n in has if n.startswith("household__") and n not in (KEY, "household__division_code"))]
+    duck.execute(
+        f"CREATE OR REPLACE TABLE valid AS SELECT * FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM problems)"
+    )
+    fields = [
+        "division_code",
+        *sorted(
+            n.removeprefix("household__")
+            for n in has
+            if n.startswith("household__") and n not in (KEY, "household__division_code")
+        ),
+    ]
     _upsert_households(context, fields, result)
     if incomes:
         _upsert_incomes(context, [n.removeprefix("income__") for n in incomes], has)
@@ -53,7 +62,9 @@ def import_household_sheet(context: "_Context", sheet: Sheet, binding: Binding) 
 
 def _require_year(has: set[str], sheet: str) -> None:
     if any(name.startswith("income__") for name in has) and "income__year" not in has:
-        raise FupinError(Problem("header-incomplete", "有收入列但缺少「年度」列", Location(sheet=sheet), expected="增加「年度」列"))
+        raise FupinError(
+            Problem("header-incomplete", "有收入列但缺少「年度」列", Location(sheet=sheet), expected="增加「年度」列")
+        )
 
 
 def _duplicates(duck: duckdb.DuckDBPyConnection) -> None:
@@ -74,15 +85,35 @@ def _income_rules(duck: duckdb.DuckDBPyConnection, has: set[str], tolerance: flo
         if f"income__{total}" in has and given:
             summed = " + ".join(f"coalesce({p}, 0)" for p in given)
             any_part = " OR ".join(f"{p} IS NOT NULL" for p in given)
-            _flag(duck, f"income__{total}", "income-parts-mismatch", f"income__{total} IS NOT NULL AND ({any_part}) AND abs(income__{total} - ({summed})) > {tolerance}", f"'分项合计 ' || round({summed}, 2)")
+            _flag(
+                duck,
+                f"income__{total}",
+                "income-parts-mismatch",
+                f"income__{total} IS NOT NULL AND ({any_part}) AND abs(income__{total} - ({summed})) > {tolerance}",
+                f"'分项合计 ' || round({summed}, 2)",
+            )
     computed = _net_expression(has)
     duck.execute(f"ALTER TABLE staged ADD COLUMN net_computed DOUBLE; UPDATE staged SET net_computed = {computed}")
     if "income__net_income" in has:
-        _flag(duck, "income__net_income", "net-income-mismatch", f"income__net_income IS NOT NULL AND net_computed IS NOT NULL AND abs(income__net_income - net_computed) > {tolerance}", "'按公式 ' || round(net_computed, 2)")
+        _flag(
+            duck,
+            "income__net_income",
+            "net-income-mismatch",
+            "income__net_income IS NOT NULL AND net_computed IS NOT NULL AND abs(income__net_income - net_computed) "
+            f"> {tolerance}",
+            "'按公式 ' || round(net_computed, 2)",
+        )
     if {"income__per_capita_net_income", "income__household_size"} <= has:
         net = "coalesce(income__net_income, net_computed)" if "income__net_income" in has else "net_computed"
         per_capita = f"({net}) / income__household_size"
-        _flag(duck, "income__per_capita_net_income", "per-capita-mismatch", f"income__per_capita_net_income IS NOT NULL AND income__household_size > 0 AND ({net}) IS NOT NULL AND abs(income__per_capita_net_income - {per_capita}) > {tolerance}", f"'按公式 ' || round({per_capita}, 2)")
+        _flag(
+            duck,
+            "income__per_capita_net_income",
+            "per-capita-mismatch",
+            f"income__per_capita_net_income IS NOT NULL AND income__household_size > 0 AND ({net}) IS NOT NULL AND "
+            f"abs(income__per_capita_net_income - {per_capita}) > {tolerance}",
+            f"'按公式 ' || round({per_capita}, 2)",
+        )
 
 
 def _net_expression(has: set[str]) -> str:
@@ -94,7 +125,9 @@ def _net_expression(has: set[str]) -> str:
 
 
 def _flag(duck: duckdb.DuckDBPyConnection, field: str, slug: str, condition: str, detail: str) -> None:
-    duck.execute(f"INSERT INTO problems SELECT {ROW}, '{field}', '{slug}', {field}__text, {detail} FROM staged WHERE {condition}")
+    duck.execute(
+        f"INSERT INTO problems SELECT {ROW}, '{field}', '{slug}', {field}__text, {detail} FROM staged WHERE {condition}"
+    )
 
 
 def _upsert_households(context: "_Context", fields: list[str], result: "SheetResult") -> None:
@@ -107,8 +140,23 @@ def _upsert_households(context: "_Context", fields: list[str], result: "SheetRes
         result.inserted, result.updated = new, changed
         return
     target = Target(Household.__table__, "household", tuple(fields))  # type: ignore[arg-type]
-    result.inserted = insert(context.session, duck, target=target, query="SELECT * FROM hh_in_new", columns=["household_number", *fields], changeset=context.changeset, chunk_rows=context.settings.import_batch_rows)
-    result.updated = update(context.session, duck, target=target, query="SELECT * FROM hh_in_changed", columns=fields, changeset=context.changeset)
+    result.inserted = insert(
+        context.session,
+        duck,
+        target=target,
+        query="SELECT * FROM hh_in_new",
+        columns=["household_number", *fields],
+        changeset=context.changeset,
+        chunk_rows=context.settings.import_batch_rows,
+    )
+    result.updated = update(
+        context.session,
+        duck,
+        target=target,
+        query="SELECT * FROM hh_in_changed",
+        columns=fields,
+        changeset=context.changeset,
+    )
     result.households_inserted, result.households_updated = result.inserted, result.updated
     context.checkpoint()
 
@@ -118,14 +166,19 @@ def _upsert_incomes(context: "_Context", fields: list[str], has: set[str]) -> No
     duck, session = context.duck, context.session
     _household_ids(context)
     values = {f: f"v.income__{f}" for f in fields}
-    values["net_income"] = "coalesce(v.income__net_income, v.net_computed)" if "net_income" in values else "v.net_computed"
+    values["net_income"] = (
+        "coalesce(v.income__net_income, v.net_computed)" if "net_income" in values else "v.net_computed"
+    )
     if "household_size" in values:
         stated = values.get("per_capita_net_income", "NULL")
-        values["per_capita_net_income"] = f"coalesce({stated}, round(({values['net_income']}) / nullif(v.income__household_size, 0), 2))"
+        values["per_capita_net_income"] = (
+            f"coalesce({stated}, round(({values['net_income']}) / nullif(v.income__household_size, 0), 2))"
+        )
     names = sorted(values)
     selects = ", ".join(f"{values[n]} AS {n}" for n in names)
     duck.execute(
-        f"CREATE OR REPLACE TABLE inc_in AS SELECT h.id AS household_id, h.id::VARCHAR || '/' || v.income__year::VARCHAR AS income_key, {selects} "
+        "CREATE OR REPLACE TABLE inc_in AS SELECT h.id AS household_id, h.id::VARCHAR || '/' || "
+        f"v.income__year::VARCHAR AS income_key, {selects} "
         f"FROM valid v JOIN household_ids h ON h.household_number = v.{KEY}"
     )
     _existing_incomes(context)
@@ -134,8 +187,23 @@ def _upsert_incomes(context: "_Context", fields: list[str], has: set[str]) -> No
     if context.changeset is None:
         return
     target = Target(Income.__table__, "income", tuple(names))  # type: ignore[arg-type]
-    insert(session, duck, target=target, query="SELECT * FROM inc_in_new", columns=["household_id", *names], changeset=context.changeset, chunk_rows=context.settings.import_batch_rows)
-    update(session, duck, target=target, query="SELECT * FROM inc_in_changed", columns=compared, changeset=context.changeset)
+    insert(
+        session,
+        duck,
+        target=target,
+        query="SELECT * FROM inc_in_new",
+        columns=["household_id", *names],
+        changeset=context.changeset,
+        chunk_rows=context.settings.import_batch_rows,
+    )
+    update(
+        session,
+        duck,
+        target=target,
+        query="SELECT * FROM inc_in_changed",
+        columns=compared,
+        changeset=context.changeset,
+    )
     context.checkpoint()
 
 
@@ -144,7 +212,9 @@ def _household_ids(context: "_Context") -> None:
     duck = context.duck
     duck.execute("CREATE OR REPLACE TABLE household_ids AS SELECT id, household_number FROM existing_households")
     if context.changeset is not None:
-        created = select(Household.id, Household.household_number).where(Household.created_changeset_id == context.changeset.id)
+        created = select(Household.id, Household.household_number).where(
+            Household.created_changeset_id == context.changeset.id
+        )
         register(duck, "created_households", fetch_columns(context.session, created))
         duck.execute("INSERT INTO household_ids SELECT id, household_number FROM created_households")
 
@@ -157,7 +227,10 @@ def _existing_incomes(context: "_Context") -> None:
         statement = (
             select(Income.id, Income.household_id, *columns)
             .join(Household, Household.id == Income.household_id)
-            .where(Income.deleted_at.is_(None), Household.household_number.in_(select(literal_column("key")).select_from(table(INCOME_KEYS))))
+            .where(
+                Income.deleted_at.is_(None),
+                Household.household_number.in_(select(literal_column("key")).select_from(table(INCOME_KEYS))),
+            )
         )
         register(duck, "existing_incomes_raw", fetch_columns(session, statement))
     finally:

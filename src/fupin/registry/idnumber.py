@@ -13,7 +13,43 @@ CHECK_CHARS = "10X98765432"
 # Mainland provinces, Taiwan (71), and the residence-permit prefixes 81/82/83; a leading 9 marks the
 # 2023 foreign permanent-resident ID. Historical county codes are not checked: old codes stay valid.
 PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ]
 )
 CITIZEN_TYPES = frozenset({"居民身份证", "港澳居民居住证", "台湾居民居住证", "外国人永久居留身份证"})
 NUMERIC_LOOK = re.compile(r"^[0-9]+(\.[0-9]*)?E[+-]?[0-9]+$|^[0-9]+\.[0-9]*$")
@@ -36,7 +72,9 @@ PROBLEMS = {
     "id-length": IdProblem("id-length", "证件号码位数不对", "18位公民身份号码（15位旧号码会自动升位）"),
     "id-format": IdProblem("id-format", "证件号码含有非法字符", "前17位为数字，第18位为数字或大写字母X"),
     "id-region": IdProblem("id-region", "证件号码前两位不是有效的省级地址码", "以有效省份代码开头（如52为贵州）"),
-    "id-birth-date": IdProblem("id-birth-date", "证件号码中的出生日期无效或晚于今天", "第7至14位为真实的出生日期YYYYMMDD"),
+    "id-birth-date": IdProblem(
+        "id-birth-date", "证件号码中的出生日期无效或晚于今天", "第7至14位为真实的出生日期YYYYMMDD"
+    ),
     "id-checksum": IdProblem("id-checksum", "证件号码校验位错误", "按GB 11643-1999计算的校验位"),
     "id-disability-suffix": IdProblem(
         "id-disability-suffix", "残疾人证号的最后两位无效", "18位身份证号+残疾类别(1-7)+残疾等级(1-4)，共20位"
@@ -124,10 +162,7 @@ def sql_normalize(column: str) -> str:
     """DuckDB expression: upper-case, and 15-digit numbers upgraded to 18 digits."""
     upper = f"upper({column})"
     body = f"(substr({upper}, 1, 6) || '19' || substr({upper}, 7, 9))"
-    return (
-        f"CASE WHEN regexp_full_match({upper}, '[0-9]{{15}}') "
-        f"THEN {body} || {sql_check_char(body)} ELSE {upper} END"
-    )
+    return f"CASE WHEN regexp_full_match({upper}, '[0-9]{{15}}') THEN {body} || {sql_check_char(body)} ELSE {upper} END"
 
 
 def sql_check_char(body17: str) -> str:

@@ -94,18 +94,37 @@ def import_file(
     report = progress or (lambda _phase, _done, _total: None)
     report("读取文件", 0, 1)
     sheets = read_sheets(path, looks_like_header)
-    bound = sorted(((sheet, bind(sheet.headers, sheet.name)) for sheet in sheets), key=lambda pair: pair[1].layout.kind != "household")
+    bound = sorted(
+        ((sheet, bind(sheet.headers, sheet.name)) for sheet in sheets),
+        key=lambda pair: pair[1].layout.kind != "household",
+    )
     changeset = None if dry_run else open_changeset(session=session, actor=actor, purpose="导入", source=path.name)
     results = []
     with workspace(settings.work_dir) as duck:
         context = _Context(
-            session, duck, settings, codelists.load(settings.codelists_file), today or date.today(),
-            dry_run, changeset, report, checkpoint or (lambda: None),
+            session,
+            duck,
+            settings,
+            codelists.load(settings.codelists_file),
+            today or date.today(),
+            dry_run,
+            changeset,
+            report,
+            checkpoint or (lambda: None),
         )
         for sheet, binding in bound:
             results.append(_import_sheet(context, sheet, binding))
     if changeset is not None:
-        changeset.summary = {r.sheet: {"read": r.read, "inserted": r.inserted, "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected} for r in results}
+        changeset.summary = {
+            r.sheet: {
+                "read": r.read,
+                "inserted": r.inserted,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "rejected": r.rejected,
+            }
+            for r in results
+        }
         session.flush()
     return ImportResult(path, results, changeset.id if changeset else None, dry_run)
 
@@ -130,14 +149,20 @@ def _import_member_sheet(context: _Context, sheet: Sheet, binding: Binding) -> S
     member_identity(duck, today=context.today, min_birth_year=context.settings.min_birth_year, has=has)
     member_fields(duck, has)
     fetch_existing(
-        session, duck,
+        session,
+        duck,
         households="SELECT member__household_number AS key FROM staged",
         persons="SELECT member__id_number AS key FROM staged",
     )
-    household_columns = ["division_code", *sorted(name for name in has if name.startswith("household__") and name != "household__division_code")]
+    household_columns = [
+        "division_code",
+        *sorted(name for name in has if name.startswith("household__") and name != "household__division_code"),
+    ]
     household_rules(duck, household_columns)
     _finish_problems(context, sheet, binding, result)
-    duck.execute(f"CREATE OR REPLACE TABLE valid AS SELECT * FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM problems)")
+    duck.execute(
+        f"CREATE OR REPLACE TABLE valid AS SELECT * FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM problems)"
+    )
     _upsert_households(context, household_columns, result)
     _upsert_members(context, has, result)
     return result
@@ -158,19 +183,37 @@ def _upsert_households(context: _Context, household_columns: list[str], result: 
         result.households_updated = _count(duck, "hh_in_changed")
         return
     result.households_inserted = insert(
-        context.session, duck, target=target, query="SELECT * FROM hh_in_new",
-        columns=["household_number", *fields], changeset=context.changeset, chunk_rows=context.settings.import_batch_rows,
+        context.session,
+        duck,
+        target=target,
+        query="SELECT * FROM hh_in_new",
+        columns=["household_number", *fields],
+        changeset=context.changeset,
+        chunk_rows=context.settings.import_batch_rows,
     )
-    result.households_updated = update(context.session, duck, target=target, query="SELECT * FROM hh_in_changed", columns=fields, changeset=context.changeset)
+    result.households_updated = update(
+        context.session,
+        duck,
+        target=target,
+        query="SELECT * FROM hh_in_changed",
+        columns=fields,
+        changeset=context.changeset,
+    )
     context.session.flush()
-    fresh = select(Household.id, Household.household_number).where(Household.created_changeset_id == context.changeset.id)
+    fresh = select(Household.id, Household.household_number).where(
+        Household.created_changeset_id == context.changeset.id
+    )
     register(duck, "new_households", fetch_columns(context.session, fresh))
     context.checkpoint()
 
 
 def _upsert_members(context: _Context, has: set[str], result: SheetResult) -> None:
     duck = context.duck
-    bound = sorted(name.removeprefix("member__") for name in has if name.startswith("member__") and name != "member__household_number")
+    bound = sorted(
+        name.removeprefix("member__")
+        for name in has
+        if name.startswith("member__") and name != "member__household_number"
+    )
     fields = [name for name in bound if name not in MEMBER_TARGET_FIELDS] + list(MEMBER_TARGET_FIELDS)
     effective = {"sex": "sex_eff", "birth_date": "birth_eff", "id_type": "id_type_eff"}
     selects = ", ".join(f"v.{effective.get(name, 'member__' + name)} AS {name}" for name in fields)
@@ -181,7 +224,13 @@ def _upsert_members(context: _Context, has: set[str], result: SheetResult) -> No
         f"CREATE OR REPLACE TABLE m_in AS SELECT h.id AS household_id, {selects} FROM valid v "
         f"LEFT JOIN ({ids}) h ON h.household_number = v.member__household_number"
     )
-    classify(duck, incoming="m_in", existing="existing_members", key="id_number", fields=[f for f in fields if f != "id_number"])
+    classify(
+        duck,
+        incoming="m_in",
+        existing="existing_members",
+        key="id_number",
+        fields=[f for f in fields if f != "id_number"],
+    )
     valid = _count(duck, "m_in")
     if context.changeset is None:
         result.inserted, result.updated = _count(duck, "m_in_new"), _count(duck, "m_in_changed")
@@ -196,11 +245,24 @@ def _upsert_members(context: _Context, has: set[str], result: SheetResult) -> No
             context.checkpoint()
 
         result.inserted = insert(
-            context.session, duck, target=target, query="SELECT * FROM m_in_new", columns=["household_id", *fields],
-            changeset=context.changeset, chunk_rows=context.settings.import_batch_rows, on_chunk=on_chunk,
+            context.session,
+            duck,
+            target=target,
+            query="SELECT * FROM m_in_new",
+            columns=["household_id", *fields],
+            changeset=context.changeset,
+            chunk_rows=context.settings.import_batch_rows,
+            on_chunk=on_chunk,
         )
         changed_fields = [f for f in fields if f != "id_number"]
-        result.updated = update(context.session, duck, target=target, query="SELECT * FROM m_in_changed", columns=changed_fields, changeset=context.changeset)
+        result.updated = update(
+            context.session,
+            duck,
+            target=target,
+            query="SELECT * FROM m_in_changed",
+            columns=changed_fields,
+            changeset=context.changeset,
+        )
         context.checkpoint()
     result.unchanged = valid - result.inserted - result.updated
 
@@ -219,21 +281,37 @@ def _finish_problems(context: _Context, sheet: Sheet, binding: Binding, result: 
         reasons.setdefault(int(row), []).append(_reason(problem))
     result.rejected = len(reasons)
     if reasons:
-        register(context.duck, "reasons", pa.table({ROW: list(reasons), "reason": ["；".join(v) for v in reasons.values()]}))
+        register(
+            context.duck, "reasons", pa.table({ROW: list(reasons), "reason": ["；".join(v) for v in reasons.values()]})
+        )
         columns = ", ".join(f"raw.c{i}" for i in range(len(sheet.headers)))
         result.rejected_rows = to_arrow(
-            context.duck, f"SELECT raw.{ROW}, {columns}, reasons.reason FROM raw JOIN reasons USING ({ROW}) ORDER BY raw.{ROW}"
+            context.duck,
+            f"SELECT raw.{ROW}, {columns}, reasons.reason FROM raw JOIN reasons USING ({ROW}) ORDER BY raw.{ROW}",
         )
 
 
 def _reason(problem: Problem) -> str:
-    where = f"第{problem.location.row}行「{problem.location.field}」" if problem.location.field else f"第{problem.location.row}行"
+    where = (
+        f"第{problem.location.row}行「{problem.location.field}」"
+        if problem.location.field
+        else f"第{problem.location.row}行"
+    )
     got = f"（填写值：{problem.value}）" if problem.value not in (None, "") else ""
     wanted = f"，应为：{problem.expected}" if problem.expected else ""
     return f"{where}{problem.message}{got}{wanted}"
 
 
-def _problem(context: _Context, sheet: str, row: int, name: str, slug: str, value: str | None, detail: str | None, headers: dict[str, str]) -> Problem:
+def _problem(
+    context: _Context,
+    sheet: str,
+    row: int,
+    name: str,
+    slug: str,
+    value: str | None,
+    detail: str | None,
+    headers: dict[str, str],
+) -> Problem:
     message = MESSAGES[slug].text + (f"（{detail}）" if detail else "")
     spec = spec_for(name.replace("__", ".", 1)) if "__" in name else None
     expected = expected_for(spec, slug, context.lists) if spec else MESSAGES[slug].expected

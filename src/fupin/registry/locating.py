@@ -18,16 +18,25 @@ def locate(session: Session, duck: duckdb.DuckDBPyConnection, has: set[str]) -> 
 
 
 def _by_code(session: Session, duck: duckdb.DuckDBPyConnection) -> None:
-    codes = [code for (code,) in duck.execute("SELECT DISTINCT household__division_code FROM staged WHERE household__division_code__err IS NULL AND household__division_code IS NOT NULL").fetchall()]
+    codes = [
+        code
+        for (code,) in duck.execute(
+            "SELECT DISTINCT household__division_code FROM staged WHERE household__division_code__err IS NULL AND "
+            "household__division_code IS NOT NULL"
+        ).fetchall()
+    ]
     register(duck, "known_codes", divisions.existing_codes(session=session, codes=codes))
     duck.execute(
-        "CREATE OR REPLACE TABLE staged AS SELECT s.*, CASE WHEN k.level = 5 THEN s.household__division_code END AS division_code, "
+        "CREATE OR REPLACE TABLE staged AS SELECT s.*, CASE WHEN k.level = 5 THEN s.household__division_code END AS "
+        "division_code, "
         "s.household__division_code__text AS division_code__text, k.level AS division_level FROM staged s "
         "LEFT JOIN known_codes k ON k.code = s.household__division_code"
     )
     duck.execute(
-        "INSERT INTO problems SELECT _row, 'household__division_code', CASE WHEN division_level IS NULL THEN 'unknown-division' ELSE 'not-village' END, "
-        "household__division_code__text, NULL FROM staged WHERE household__division_code IS NOT NULL AND household__division_code__err IS NULL AND division_code IS NULL"
+        "INSERT INTO problems SELECT _row, 'household__division_code', CASE WHEN division_level IS NULL THEN "
+        "'unknown-division' ELSE 'not-village' END, "
+        "household__division_code__text, NULL FROM staged WHERE household__division_code IS NOT NULL AND "
+        "household__division_code__err IS NULL AND division_code IS NULL"
     )
 
 

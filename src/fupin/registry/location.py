@@ -24,9 +24,7 @@ def resolve_names(session: Session, duck: duckdb.DuckDBPyConnection, source: str
     provinces = duck.execute("SELECT DISTINCT location__province FROM loc_path").fetchall()
     province_codes = _province_prefixes(session, [name for (name,) in provinces if name])
     register(duck, "div", divisions.table_under(session=session, prefixes=province_codes or ["XX"]))
-    duck.execute(
-        f"CREATE OR REPLACE TABLE div_key AS SELECT *, {name_key('name')} AS name_key FROM div"
-    )
+    duck.execute(f"CREATE OR REPLACE TABLE div_key AS SELECT *, {name_key('name')} AS name_key FROM div")
     _walk_levels(duck)
     on = " AND ".join(f"s.location__{level} IS NOT DISTINCT FROM p.location__{level}" for level in LOCATION_LEVELS)
     duck.execute(
@@ -46,7 +44,10 @@ def _province_prefixes(session: Session, names: list[str]) -> list[str]:
 
 def _walk_levels(duck: duckdb.DuckDBPyConnection) -> None:
     """Match level by level under the unit found one level up: an exact name, else a unique name key."""
-    duck.execute("CREATE OR REPLACE TABLE loc_path AS SELECT row_number() OVER () AS path_id, *, NULL::VARCHAR AS code_0 FROM loc_path")
+    duck.execute(
+        "CREATE OR REPLACE TABLE loc_path AS SELECT row_number() OVER () AS path_id, *, NULL::VARCHAR AS code_0 "
+        "FROM loc_path"
+    )
     for depth, level in enumerate(LOCATION_LEVELS, start=1):
         parent = "d.parent_code IS NULL" if depth == 1 else f"d.parent_code = p.code_{depth - 1}"
         name = f"p.location__{level}"

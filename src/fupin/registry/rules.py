@@ -32,11 +32,17 @@ def member_identity(duck: duckdb.DuckDBPyConnection, *, today: date, min_birth_y
     )
     duck.execute(
         f"ALTER TABLE staged ADD COLUMN sex_eff VARCHAR; UPDATE staged SET sex_eff = coalesce({given_sex}, id_sex);"
-        f"ALTER TABLE staged ADD COLUMN birth_eff DATE; UPDATE staged SET birth_eff = coalesce({given_birth}, id_birth);"
+        f"ALTER TABLE staged ADD COLUMN birth_eff DATE; UPDATE staged SET birth_eff = coalesce({given_birth}, "
+        "id_birth);"
     )
     _insert(duck, PERSON, "id_slug", "id_slug IS NOT NULL AND member__id_number__err IS NULL")
     if "member__sex" in has:
-        _insert(duck, "member__sex", "'sex-mismatch'", "id_sex IS NOT NULL AND member__sex IS NOT NULL AND member__sex <> id_sex")
+        _insert(
+            duck,
+            "member__sex",
+            "'sex-mismatch'",
+            "id_sex IS NOT NULL AND member__sex IS NOT NULL AND member__sex <> id_sex",
+        )
     _insert(duck, "member__sex", "'required'", "sex_eff IS NULL AND id_slug IS NULL AND member__id_number IS NOT NULL")
     if "member__birth_date" in has:
         _insert(
@@ -50,8 +56,18 @@ def member_identity(duck: duckdb.DuckDBPyConnection, *, today: date, min_birth_y
 def member_fields(duck: duckdb.DuckDBPyConnection, has: set[str]) -> None:
     """Education xor in-school status; work place and months together."""
     if {"member__education", "member__school_status"} <= has:
-        _insert(duck, "member__school_status", "'education-and-school'", "member__education IS NOT NULL AND member__school_status IS NOT NULL")
-        _insert(duck, "member__education", "'education-or-school-missing'", "member__education IS NULL AND member__school_status IS NULL")
+        _insert(
+            duck,
+            "member__school_status",
+            "'education-and-school'",
+            "member__education IS NOT NULL AND member__school_status IS NOT NULL",
+        )
+        _insert(
+            duck,
+            "member__education",
+            "'education-or-school-missing'",
+            "member__education IS NULL AND member__school_status IS NULL",
+        )
     if {"member__work_place", "member__work_months"} <= has:
         place, months = "member__work_place IS NOT NULL", "coalesce(member__work_months, 0) > 0"
         bad = f"({place}) <> ({months}) AND member__work_months__err IS NULL"
@@ -81,7 +97,9 @@ def household_rules(duck: duckdb.DuckDBPyConnection, household_columns: list[str
     _insert_join(duck, rel, "'multiple-heads'", roles, f"s.{rel} = '户主' AND r.heads > 1")
     _insert_join(duck, rel, "'no-head'", roles, "r.heads = 0")
     _insert_join(duck, rel, "'multiple-spouses'", roles, f"s.{rel} = '配偶' AND r.spouses > 1")
-    _insert_join(duck, "member__sex", "'spouse-same-sex'", roles, f"s.{rel} = '配偶' AND r.heads = 1 AND s.sex_eff = r.head_sex")
+    _insert_join(
+        duck, "member__sex", "'spouse-same-sex'", roles, f"s.{rel} = '配偶' AND r.heads = 1 AND s.sex_eff = r.head_sex"
+    )
     _duplicates(duck)
     for column in household_columns:
         _conflicts(duck, column)
@@ -133,5 +151,6 @@ def _insert(duck: duckdb.DuckDBPyConnection, field: str, slug: str, condition: s
 def _insert_join(duck: duckdb.DuckDBPyConnection, field: str, slug: str, joined: str, condition: str) -> None:
     value = _text_of(duck, field, "s.")
     duck.execute(
-        f"INSERT INTO problems SELECT s._row, '{field}', {slug}, {value}, NULL FROM staged s JOIN {joined} WHERE {condition}"
+        f"INSERT INTO problems SELECT s._row, '{field}', {slug}, {value}, NULL FROM staged s JOIN {joined} WHERE "
+        f"{condition}"
     )

@@ -24,7 +24,9 @@ def spec_for(target: str) -> FieldSpec | None:
     return SPECS.get(scope, {}).get(name)
 
 
-def stage(duck: duckdb.DuckDBPyConnection, sheet: Sheet, binding: Binding, lists: dict[str, CodeList], today: date) -> None:
+def stage(
+    duck: duckdb.DuckDBPyConnection, sheet: Sheet, binding: Binding, lists: dict[str, CodeList], today: date
+) -> None:
     """Create `raw` (the cells as read) and `staged` (_row, typed values, *__err slugs, *__text cleaned text)."""
     register(duck, "raw", sheet.table)
     selects = [ROW]

@@ -32,7 +32,12 @@ def by_county(*, session: Session, scope: Scope) -> list[CountySummary]:
         .group_by(func.substr(Household.division_code, 1, 6))
         .subquery()
     )
-    incomes = select(Income.household_id, func.max(Income.year).label("year")).where(Income.deleted_at.is_(None)).group_by(Income.household_id).subquery()
+    incomes = (
+        select(Income.household_id, func.max(Income.year).label("year"))
+        .where(Income.deleted_at.is_(None))
+        .group_by(Income.household_id)
+        .subquery()
+    )
     statement = (
         select(
             county.label("county"),
@@ -49,9 +54,23 @@ def by_county(*, session: Session, scope: Scope) -> list[CountySummary]:
         .order_by(county)
     )
     rows = session.execute(statement).all()
-    member_counts = dict(session.execute(select(members.c.county, members.c.members)).tuples().all())
-    names = dict(session.execute(select(func.substr(Division.code, 1, 6), Division.name).where(Division.level == 3, Division.code.in_([f"{r[0]}000000" for r in rows]))).tuples().all())
+    member_counts: dict[str, int] = {
+        str(county): int(count) for county, count in session.execute(select(members.c.county, members.c.members))
+    }
+    county_names = select(func.substr(Division.code, 1, 6), Division.name).where(
+        Division.level == 3, Division.code.in_([f"{r[0]}000000" for r in rows])
+    )
+    names: dict[str, str] = {str(code): str(name) for code, name in session.execute(county_names)}
     return [
-        CountySummary(code, names.get(code, code), int(n), int(member_counts.get(code, 0)), int(exited or 0), int(poor or 0), int(monitored or 0), float(mean) if mean is not None else None)
+        CountySummary(
+            code,
+            names.get(code, code),
+            int(n),
+            int(member_counts.get(code, 0)),
+            int(exited or 0),
+            int(poor or 0),
+            int(monitored or 0),
+            float(mean) if mean is not None else None,
+        )
         for code, n, exited, poor, monitored, mean in rows
     ]

@@ -29,7 +29,11 @@ def template_layouts() -> tuple[Layout, Layout]:
         REQUIRED_BY_KIND["household"] | {"household.division_code"},
     )
     member = Layout(
-        "fupin_member", "fupin 人口信息模板", "member", _columns("member", MEMBER_FIELDS) + (VILLAGE_COLUMN,), REQUIRED_BY_KIND["member"]
+        "fupin_member",
+        "fupin 人口信息模板",
+        "member",
+        (*_columns("member", MEMBER_FIELDS), VILLAGE_COLUMN),
+        REQUIRED_BY_KIND["member"],
     )
     return household, member
 
@@ -45,7 +49,11 @@ def _describe(spec: FieldSpec, lists: dict[str, codelists.CodeList]) -> str:
     if spec.kind == "bool":
         return "是 或 否"
     if spec.kind in ("int", "decimal"):
-        return f"数字，{spec.minimum:g}～{spec.maximum:g}" if spec.minimum is not None and spec.maximum is not None else "数字"
+        return (
+            f"数字，{spec.minimum:g}～{spec.maximum:g}"
+            if spec.minimum is not None and spec.maximum is not None
+            else "数字"
+        )
     if spec.kind in ("date",):
         return "日期，如 2019-06-30"
     if spec.kind == "year":
@@ -71,7 +79,9 @@ def write_template(path: Path, settings_codelists: Path | None = None) -> None:
             sheet.set_column(index, index, max(10, len(spec.label) * 2), text if spec.kind in TEXT_KINDS else None)
             if spec.kind == "code" or spec.kind == "bool":
                 source = ranges[spec.codelist or "yes_no"]
-                sheet.data_validation(1, index, 100_000, index, {"validate": "list", "source": source, "ignore_blank": True})
+                sheet.data_validation(
+                    1, index, 100_000, index, {"validate": "list", "source": source, "ignore_blank": True}
+                )
             sheet.write_comment(0, index, _describe(spec, lists))
         sheet.freeze_panes(1, 0)
     _write_instructions(workbook.add_worksheet("填写说明"), lists, header)
@@ -90,7 +100,9 @@ def _write_codes(sheet: "xlsxwriter.worksheet.Worksheet", lists: dict[str, codel
     return ranges
 
 
-def _write_instructions(sheet: "xlsxwriter.worksheet.Worksheet", lists: dict[str, codelists.CodeList], bold: object) -> None:
+def _write_instructions(
+    sheet: "xlsxwriter.worksheet.Worksheet", lists: dict[str, codelists.CodeList], bold: object
+) -> None:
     rows = [
         ["填写说明"],
         ["1. 「户信息」每户一行，「人口信息」每人一行，两表用「户编号」关联；红色表头为必填项。"],
@@ -100,9 +112,11 @@ def _write_instructions(sheet: "xlsxwriter.worksheet.Worksheet", lists: dict[str
         ["表", "列", "说明"],
     ]
     for sheet_name, specs in ((HOUSEHOLD_SHEET, HOUSEHOLD_FIELDS + INCOME_FIELDS), (MEMBER_SHEET, MEMBER_SHEET_FIELDS)):
-        rows.extend([sheet_name, spec.label + ("（必填）" if spec.required else ""), _describe(spec, lists)] for spec in specs)
+        rows.extend(
+            [sheet_name, spec.label + ("（必填）" if spec.required else ""), _describe(spec, lists)] for spec in specs
+        )
     for index, row in enumerate(rows):
-        sheet.write_row(index, 0, row, bold if index in (0, 5) else None)  # type: ignore[arg-type]
+        sheet.write_row(index, 0, row, bold if index in (0, 5) else None)
     sheet.set_column(0, 0, 12)
     sheet.set_column(1, 1, 36)
     sheet.set_column(2, 2, 90)

@@ -39,9 +39,12 @@ def classify(duck: duckdb.DuckDBPyConnection, *, incoming: str, existing: str, k
         f"""
         CREATE OR REPLACE TABLE {incoming}_changed AS
         SELECT n.*, e.id AS id, e.household_id AS audit_household_id,
-               to_json(map_from_entries(list_transform(changes, lambda x: struct_pack(k := x.k, v := x.b))))::VARCHAR AS before,
-               to_json(map_from_entries(list_transform(changes, lambda x: struct_pack(k := x.k, v := x.a))))::VARCHAR AS after
-        FROM (SELECT n.*, {changed} AS changes, n.{key} AS matched_key FROM {incoming} n JOIN {existing} e ON e.{key} = n.{key}) n
+               to_json(map_from_entries(
+                 list_transform(changes, lambda x: struct_pack(k := x.k, v := x.b))))::VARCHAR AS before,
+               to_json(map_from_entries(
+                 list_transform(changes, lambda x: struct_pack(k := x.k, v := x.a))))::VARCHAR AS after
+        FROM (SELECT n.*, {changed} AS changes, n.{key} AS matched_key
+              FROM {incoming} n JOIN {existing} e ON e.{key} = n.{key}) n
         JOIN {existing} e ON e.{key} = n.matched_key
         WHERE len(n.changes) > 0
         """
@@ -61,7 +64,10 @@ def insert(
 ) -> int:
     """Insert the rows of a workspace query in chunks; after each chunk `on_chunk(rows)` runs (progress, commit)."""
     now = utcnow().isoformat(sep=" ")
-    stamped = f"SELECT *, {changeset.id} AS created_changeset_id, {changeset.id} AS updated_changeset_id, TIMESTAMP '{now}' AS updated_at FROM ({query})"
+    stamped = (
+        f"SELECT *, {changeset.id} AS created_changeset_id, {changeset.id} AS updated_changeset_id, TIMESTAMP "
+        f"'{now}' AS updated_at FROM ({query})"
+    )
     duck.execute(f"CREATE OR REPLACE TABLE to_insert AS SELECT row_number() OVER () AS chunk_seq, * FROM ({stamped})")
     total = _count(duck, "to_insert")
     all_columns = [*columns, "created_changeset_id", "updated_changeset_id", "updated_at"]
@@ -73,7 +79,15 @@ def insert(
     return total
 
 
-def update(session: Session, duck: duckdb.DuckDBPyConnection, *, target: Target, query: str, columns: Sequence[str], changeset: Changeset) -> int:
+def update(
+    session: Session,
+    duck: duckdb.DuckDBPyConnection,
+    *,
+    target: Target,
+    query: str,
+    columns: Sequence[str],
+    changeset: Changeset,
+) -> int:
     """Apply the changed rows (`id` + columns) of a workspace query with one UPDATE ... FROM, and audit each."""
     total = duck.execute(f"SELECT count(*) FROM ({query})").fetchone()
     count = int(total[0]) if total else 0
@@ -82,7 +96,13 @@ def update(session: Session, duck: duckdb.DuckDBPyConnection, *, target: Target,
     stage = _stage_table(target.table, columns)
     stage.create(session.connection())
     try:
-        load(session, duck, table=stage.name, columns=["id", *columns], query=f"SELECT id, {', '.join(quote(c) for c in columns)} FROM ({query})")
+        load(
+            session,
+            duck,
+            table=stage.name,
+            columns=["id", *columns],
+            query=f"SELECT id, {', '.join(quote(c) for c in columns)} FROM ({query})",
+        )
         assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns)
         session.execute(
             text(
@@ -101,7 +121,9 @@ def _stage_table(model: Table, columns: Sequence[str]) -> Table:
     return Table(f"fupin_stage_{model.name}", MetaData(), *copies, prefixes=["TEMPORARY"])
 
 
-def _audit(session: Session, duck: duckdb.DuckDBPyConnection, *, target: Target, query: str, changeset: Changeset) -> None:
+def _audit(
+    session: Session, duck: duckdb.DuckDBPyConnection, *, target: Target, query: str, changeset: Changeset
+) -> None:
     household = "id" if target.entity == "household" else "audit_household_id"
     load(
         session,

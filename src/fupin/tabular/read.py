@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -90,11 +91,15 @@ def _read_csv(path: Path, looks_like_header: HeaderTest) -> Sheet:
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=ragged.record),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid as error:
-        raise FupinError(ragged.problem(path.name) or Problem("file-unreadable", f"CSV 文件无法解析：{error}")) from error
+        raise FupinError(
+            ragged.problem(path.name) or Problem("file-unreadable", f"CSV 文件无法解析：{error}")
+        ) from error
     first = header_index + 2
     rows = pa.array(range(first, first + table.num_rows), type=pa.int64())
     return Sheet(path.name, header_index + 1, headers, table.append_column(ROW, rows))
@@ -107,7 +112,7 @@ class _RaggedRows:
         self.expected = expected
         self.found: tuple[int, str] | None = None
 
-    def record(self, row: pacsv.InvalidRow) -> str:
+    def record(self, row: pacsv.InvalidRow) -> Literal["error"]:
         self.found = (row.actual_columns, row.text[:80])
         return "error"  # skipping would renumber every later row and lose this one silently
 
@@ -144,18 +149,20 @@ def _read_workbook(path: Path, looks_like_header: HeaderTest) -> list[Sheet]:
     return sheets
 
 
-def _sheet_from_rows(name: str, header_index: int, header: list[str], rows: list[list[object]]) -> Sheet:
+def _sheet_from_rows(name: str, header_index: int, header: list[str], rows: Sequence[Sequence[object]]) -> Sheet:
     width = len(header)
     while width and not header[width - 1].strip():
         width -= 1
     columns = list(zip(*rows, strict=False)) if rows else [() for _ in range(width)]
-    arrays = {f"c{i}": _text_array(columns[i] if i < len(columns) else (), len(rows)) for i in range(width)}
+    arrays: dict[str, pa.Array[Any]] = {
+        f"c{i}": _text_array(columns[i] if i < len(columns) else (), len(rows)) for i in range(width)
+    }
     first = header_index + 2
     arrays[ROW] = pa.array(range(first, first + len(rows)), type=pa.int64())
     return Sheet(name, header_index + 1, [cell.strip() for cell in header[:width]], pa.table(arrays))
 
 
-def _text_array(column: Sequence[object], length: int) -> pa.Array:
+def _text_array(column: Sequence[object], length: int) -> pa.StringArray:
     if len(column) < length:
         column = list(column) + [""] * (length - len(column))
     if all(type(cell) is str for cell in column):

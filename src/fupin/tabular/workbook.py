@@ -38,14 +38,25 @@ def _write_details(workbook: xlsxwriter.Workbook, bold: object, problems: Iterab
     for index, problem in enumerate(problems, start=1):
         location = problem.location
         sheet.write_row(
-            index, 0,
-            [location.sheet or "", location.row or "", location.field or "", problem.value or "", problem.slug, problem.message, problem.expected or ""],
+            index,
+            0,
+            [
+                location.sheet or "",
+                location.row or "",
+                location.field or "",
+                problem.value or "",
+                problem.slug,
+                problem.message,
+                problem.expected or "",
+            ],
         )
     sheet.set_column(0, 3, 16)
     sheet.set_column(5, 6, 50)
 
 
-def write_table_xlsx(path: Path, sheets: Sequence[tuple[str, list[str], list[list[object]]]], text_columns: set[str]) -> None:
+def write_table_xlsx(
+    path: Path, sheets: Sequence[tuple[str, list[str], list[list[object]]]], text_columns: set[str]
+) -> None:
     """Plain data workbook: numbers stay numbers, except the columns named in `text_columns` (IDs, phones, codes)."""
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -62,6 +73,6 @@ def write_table_xlsx(path: Path, sheets: Sequence[tuple[str, list[str], list[lis
                 if as_text[column_index] or isinstance(value, str):
                     sheet.write_string(row_index, column_index, str(value))
                 else:
-                    sheet.write_number(row_index, column_index, float(value))  # type: ignore[arg-type]
+                    sheet.write_number(row_index, column_index, float(value))
         sheet.freeze_panes(1, 0)
     workbook.close()
