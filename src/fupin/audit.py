@@ -102,7 +102,7 @@ def events_for_household(*, session: Session, household_id: int) -> list[tuple[A
         .where(AuditEvent.household_id == household_id)
         .order_by(AuditEvent.id)
     )
-    return [(event, changeset) for event, changeset in session.execute(statement).tuples()]
+    return [(event, changeset) for event, changeset in session.execute(statement).all()]
 
 
 def get_changeset(*, session: Session, changeset_id: int) -> Changeset | None:

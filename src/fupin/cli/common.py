@@ -15,8 +15,8 @@ from fupin.config import Settings, load_settings
 from fupin.db import make_engine
 from fupin.errors import FupinError
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # long paths and messages stay whole, for copying
+err_console = Console(stderr=True, soft_wrap=True)
 
 DatabaseOption = Annotated[
     str | None, typer.Option("--database", "-d", help="数据库地址（默认 FUPIN_DATABASE_URL 或 sqlite:///./fupin.db）")

@@ -21,19 +21,18 @@ def member_identity(duck: duckdb.DuckDBPyConnection, *, today: date, min_birth_y
     id_birth = f"CAST(strptime(substr({PERSON}, 7, 8), '%Y%m%d') AS DATE)"
     given_sex = "member__sex" if "member__sex" in has else "NULL::VARCHAR"
     given_birth = "member__birth_date" if "member__birth_date" in has else "NULL::DATE"
+    # One pass over the wide `staged` table: each extra rewrite of it costs as much as the whole check.
     duck.execute(
         f"""
         CREATE OR REPLACE TABLE staged AS
-        SELECT *, CASE WHEN id_slug IS NULL AND carries THEN {id_sex} END AS id_sex,
-                  CASE WHEN id_slug IS NULL AND carries THEN {id_birth} END AS id_birth
-        FROM (SELECT *, {id_type} AS id_type_eff, CASE WHEN {PERSON} IS NOT NULL THEN {slug} END AS id_slug,
-                     {identity} AS carries FROM staged)
+        SELECT *, coalesce({given_sex}, id_sex) AS sex_eff, coalesce({given_birth}, id_birth) AS birth_eff
+        FROM (
+          SELECT *, CASE WHEN id_slug IS NULL AND carries THEN {id_sex} END AS id_sex,
+                    CASE WHEN id_slug IS NULL AND carries THEN {id_birth} END AS id_birth
+          FROM (SELECT *, {id_type} AS id_type_eff, CASE WHEN {PERSON} IS NOT NULL THEN {slug} END AS id_slug,
+                       {identity} AS carries FROM staged)
+        )
         """
-    )
-    duck.execute(
-        f"ALTER TABLE staged ADD COLUMN sex_eff VARCHAR; UPDATE staged SET sex_eff = coalesce({given_sex}, id_sex);"
-        f"ALTER TABLE staged ADD COLUMN birth_eff DATE; UPDATE staged SET birth_eff = coalesce({given_birth}, "
-        "id_birth);"
     )
     _insert(duck, PERSON, "id_slug", "id_slug IS NOT NULL AND member__id_number__err IS NULL")
     if "member__sex" in has:

@@ -24,25 +24,52 @@ def spec_for(target: str) -> FieldSpec | None:
     return SPECS.get(scope, {}).get(name)
 
 
+# Kinds whose values repeat across rows (code lists, 是/否, numbers, dates, 12-digit codes): their checks run once
+# per distinct value and are joined back, instead of once per row. Free text, phones and ID numbers run per row.
+BY_DISTINCT_VALUE = frozenset({"code", "codes", "bool", "int", "decimal", "year", "date", "division"})
+
+
 def stage(
     duck: duckdb.DuckDBPyConnection, sheet: Sheet, binding: Binding, lists: dict[str, CodeList], today: date
 ) -> None:
     """Create `raw` (the cells as read) and `staged` (_row, typed values, *__err slugs, *__text cleaned text)."""
     register(duck, "raw", sheet.table)
-    selects = [ROW]
-    for index, column in sorted(binding.by_index.items()):
-        text = clean(f"c{index}")
-        name = column_name(column.target)
-        spec = spec_for(column.target)
+    bound = sorted(binding.by_index.items())
+    cleaned = ", ".join(f"{clean(f'c{index}')} AS t{index}" for index, _ in bound)
+    duck.execute(f"CREATE OR REPLACE TABLE cleaned AS SELECT {ROW}{', ' if cleaned else ''}{cleaned} FROM raw")
+    selects, joins = [f"cleaned.{ROW}"], []
+    for index, column in bound:
+        text, name, spec = f"cleaned.t{index}", column_name(column.target), spec_for(column.target)
         selects.append(f"{text} AS {name}__text")
         if spec is None:  # location names and known-but-derived columns stay text
             selects.append(f"{text} AS {name}")
             continue
-        value, error = typed(spec, text, lists, today)
+        if spec.kind in BY_DISTINCT_VALUE:
+            value, error = _distinct_value_checks(duck, index, spec, lists, today)
+            joins.append(f"LEFT JOIN checked_{index} ON checked_{index}.given = {text}")
+        else:
+            value, error = typed(spec, text, lists, today)
         required = f"CASE WHEN {text} IS NULL THEN 'required' END" if spec.required else "NULL"
         selects.append(f"{value} AS {name}")
         selects.append(f"coalesce({required}, {error}) AS {name}__err")
-    duck.execute(f"CREATE OR REPLACE TABLE staged AS SELECT {', '.join(selects)} FROM raw")
+    duck.execute(f"CREATE OR REPLACE TABLE staged AS SELECT {', '.join(selects)} FROM cleaned {' '.join(joins)}")
+    for index, column in bound:
+        spec = spec_for(column.target)
+        if spec is not None and spec.kind in BY_DISTINCT_VALUE:
+            duck.execute(f"DROP TABLE checked_{index}")
+    duck.execute("DROP TABLE cleaned")
+
+
+def _distinct_value_checks(
+    duck: duckdb.DuckDBPyConnection, index: int, spec: FieldSpec, lists: dict[str, CodeList], today: date
+) -> tuple[str, str]:
+    """Table checked_<index>(given, value, error) over the column's distinct values; returns its column refs."""
+    value, error = typed(spec, "given", lists, today)
+    duck.execute(
+        f"CREATE OR REPLACE TABLE checked_{index} AS SELECT given, {value} AS value, {error} AS error "
+        f"FROM (SELECT DISTINCT t{index} AS given FROM cleaned WHERE t{index} IS NOT NULL)"
+    )
+    return f"checked_{index}.value", f"checked_{index}.error"
 
 
 def error_columns(binding: Binding) -> list[str]:
