@@ -58,7 +58,7 @@ def _load_synthetic(engine: object, settings: object, members: int, seed: int) -
 def _print(summaries: list, url: str) -> None:  # type: ignore[type-arg]
     table = Table(title="演示数据库：各县汇总")
     for header in ("县代码", "县", "户数", "人数", "已脱贫户", "未脱贫户", "监测户", "户均人均纯收入（元）"):
-        table.add_column(header, justify="left" if header in ("县代码", "县") else "right")
+        table.add_column(header, justify="left" if header in ("县代码", "县") else "right", overflow="fold")
     for s in summaries:
         income = f"{s.mean_per_capita_income:,.0f}" if s.mean_per_capita_income is not None else "—"
         table.add_row(

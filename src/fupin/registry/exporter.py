@@ -17,7 +17,7 @@ from fupin.registry.fields import HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
 from fupin.registry.models import Household, Income, Member
 from fupin.registry.staging import spec_for
 from fupin.tabular.layout import LOCATION_LEVELS, Layout, layouts
-from fupin.tabular.workbook import write_table_xlsx
+from fupin.tabular.xlsx import write_text_workbook
 
 LEVEL_LENGTH = {"province": 2, "prefecture": 4, "county": 6, "township": 9, "village": 12}
 TEXT_KINDS = {"id_number", "phone", "division", "text", "code", "codes", "bool", "date"}
@@ -147,10 +147,9 @@ def _write_csv(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def _write_xlsx(duck: duckdb.DuckDBPyConnection, layout: Layout, path: Path) -> None:
     table = to_arrow(duck, "SELECT * FROM out")
-    headers = layout.headers()
-    columns = [table.column(index).to_pylist() for index in range(table.num_columns)]
+    table = table.rename_columns(layout.headers())
     sheet = "人口信息" if layout.kind == "member" else "户信息"
-    write_table_xlsx(path, [(sheet, headers, columns)], text_columns=set(headers))
+    write_text_workbook(path, [(sheet, table)])
 
 
 __all__ = ["LOCATION_LEVELS", "export"]

@@ -52,27 +52,3 @@ def _write_details(workbook: xlsxwriter.Workbook, bold: object, problems: Iterab
         )
     sheet.set_column(0, 3, 16)
     sheet.set_column(5, 6, 50)
-
-
-def write_table_xlsx(
-    path: Path, sheets: Sequence[tuple[str, list[str], list[list[object]]]], text_columns: set[str]
-) -> None:
-    """Plain data workbook: numbers stay numbers, except the columns named in `text_columns` (IDs, phones, codes)."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for name, headers, columns in sheets:
-        if columns and len(columns[0]) > MAX_ROWS:
-            raise ValueError(f"工作表「{name}」超过 Excel 的 {MAX_ROWS} 行上限，请按县分别导出或导出为 CSV")
-        sheet = workbook.add_worksheet(name[:31])
-        sheet.write_row(0, 0, headers, bold)
-        as_text = [header in text_columns for header in headers]
-        for row_index, values in enumerate(zip(*columns, strict=True), start=1):
-            for column_index, value in enumerate(values):
-                if value is None:
-                    continue
-                if as_text[column_index] or isinstance(value, str):
-                    sheet.write_string(row_index, column_index, str(value))
-                else:
-                    sheet.write_number(row_index, column_index, float(value))
-        sheet.freeze_panes(1, 0)
-    workbook.close()
