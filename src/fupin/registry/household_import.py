@@ -13,7 +13,7 @@ from fupin.registry.fields import INCOME_FIELDS, INCOME_PARTS
 from fupin.registry.locating import locate
 from fupin.registry.models import Household, Income
 from fupin.registry.staging import collect_field_problems, column_name, create_problems, stage
-from fupin.registry.writer import Target, classify, insert, update
+from fupin.registry.writer import Target, classify, insert, update, write_households
 from fupin.tabular.layout import Binding
 from fupin.tabular.read import ROW, Sheet
 
@@ -135,27 +135,12 @@ def _upsert_households(context: "_Context", fields: list[str], result: "SheetRes
     selects = ", ".join(f"{'division_code' if f == 'division_code' else 'household__' + f} AS {f}" for f in fields)
     duck.execute(f"CREATE OR REPLACE TABLE hh_in AS SELECT {KEY} AS household_number, {selects} FROM valid")
     classify(duck, incoming="hh_in", existing="existing_households", key="household_number", fields=fields)
-    new, changed = _count(duck, "hh_in_new"), _count(duck, "hh_in_changed")
-    if context.changeset is None:
-        result.inserted, result.updated = new, changed
-        return
-    target = Target(Household.__table__, "household", tuple(fields))  # type: ignore[arg-type]
-    result.inserted = insert(
+    result.inserted, result.updated = write_households(
         context.session,
         duck,
-        target=target,
-        query="SELECT * FROM hh_in_new",
-        columns=["household_number", *fields],
+        fields=fields,
         changeset=context.changeset,
         chunk_rows=context.settings.import_batch_rows,
-    )
-    result.updated = update(
-        context.session,
-        duck,
-        target=target,
-        query="SELECT * FROM hh_in_changed",
-        columns=fields,
-        changeset=context.changeset,
     )
     result.households_inserted, result.households_updated = result.inserted, result.updated
     context.checkpoint()
@@ -239,8 +224,3 @@ def _existing_incomes(context: "_Context") -> None:
         "CREATE OR REPLACE TABLE existing_incomes AS "
         "SELECT *, household_id::VARCHAR || '/' || year::VARCHAR AS income_key FROM existing_incomes_raw"
     )
-
-
-def _count(duck: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = duck.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0

@@ -26,7 +26,7 @@ from fupin.registry.locating import locate
 from fupin.registry.models import Household, Member
 from fupin.registry.rules import household_rules, member_fields, member_identity
 from fupin.registry.staging import collect_field_problems, column_name, create_problems, spec_for, stage
-from fupin.registry.writer import Target, classify, insert, update
+from fupin.registry.writer import Target, classify, count, insert, update, write_households
 from fupin.tabular.layout import Binding, bind, looks_like_header
 from fupin.tabular.read import ROW, Sheet, read_sheets
 
@@ -177,29 +177,15 @@ def _upsert_households(context: _Context, household_columns: list[str], result: 
         f"member__household_number AS household_number, {selects} FROM valid ORDER BY member__household_number, {ROW}"
     )
     classify(duck, incoming="hh_in", existing="existing_households", key="household_number", fields=fields)
-    target = Target(Household.__table__, "household", tuple(fields))  # type: ignore[arg-type]
-    if context.changeset is None:
-        result.households_inserted = _count(duck, "hh_in_new")
-        result.households_updated = _count(duck, "hh_in_changed")
-        return
-    result.households_inserted = insert(
+    result.households_inserted, result.households_updated = write_households(
         context.session,
         duck,
-        target=target,
-        query="SELECT * FROM hh_in_new",
-        columns=["household_number", *fields],
+        fields=fields,
         changeset=context.changeset,
         chunk_rows=context.settings.import_batch_rows,
     )
-    result.households_updated = update(
-        context.session,
-        duck,
-        target=target,
-        query="SELECT * FROM hh_in_changed",
-        columns=fields,
-        changeset=context.changeset,
-    )
-    context.session.flush()
+    if context.changeset is None:
+        return
     fresh = select(Household.id, Household.household_number).where(
         Household.created_changeset_id == context.changeset.id
     )
@@ -231,9 +217,9 @@ def _upsert_members(context: _Context, has: set[str], result: SheetResult) -> No
         key="id_number",
         fields=[f for f in fields if f != "id_number"],
     )
-    valid = _count(duck, "m_in")
+    valid = count(duck, "m_in")
     if context.changeset is None:
-        result.inserted, result.updated = _count(duck, "m_in_new"), _count(duck, "m_in_changed")
+        result.inserted, result.updated = count(duck, "m_in_new"), count(duck, "m_in_changed")
     else:
         target = Target(Member.__table__, "member", tuple(fields))  # type: ignore[arg-type]
         done = 0
@@ -316,8 +302,3 @@ def _problem(
     spec = spec_for(name.replace("__", ".", 1)) if "__" in name else None
     expected = expected_for(spec, slug, context.lists) if spec else MESSAGES[slug].expected
     return Problem(slug, message, Location(sheet=sheet, row=row, field=headers.get(name, name)), value, expected)
-
-
-def _count(duck: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = duck.execute(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0

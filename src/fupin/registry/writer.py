@@ -11,6 +11,7 @@ from fupin.audit import Changeset
 from fupin.db import utcnow
 from fupin.engine.base import drop_temp, load
 from fupin.engine.duck import quote
+from fupin.registry.models import Household
 
 Checkpoint = Callable[[], None]
 
@@ -69,7 +70,7 @@ def insert(
         f"'{now}' AS updated_at FROM ({query})"
     )
     duck.execute(f"CREATE OR REPLACE TABLE to_insert AS SELECT row_number() OVER () AS chunk_seq, * FROM ({stamped})")
-    total = _count(duck, "to_insert")
+    total = count(duck, "to_insert")
     all_columns = [*columns, "created_changeset_id", "updated_changeset_id", "updated_at"]
     for start in range(0, total, chunk_rows):
         chunk = f"SELECT * FROM to_insert WHERE chunk_seq > {start} AND chunk_seq <= {start + chunk_rows}"
@@ -137,6 +138,35 @@ def _audit(
     )
 
 
-def _count(duck: duckdb.DuckDBPyConnection, table: str) -> int:
+def count(duck: duckdb.DuckDBPyConnection, table: str) -> int:
     row = duck.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
+
+
+def write_households(
+    session: Session,
+    duck: duckdb.DuckDBPyConnection,
+    *,
+    fields: Sequence[str],
+    changeset: Changeset | None,
+    chunk_rows: int,
+) -> tuple[int, int]:
+    """Insert `hh_in_new` and update `hh_in_changed` (made by `classify`); in a dry run only count them."""
+    if changeset is None:
+        return count(duck, "hh_in_new"), count(duck, "hh_in_changed")
+    target = Target(Household.__table__, "household", tuple(fields))  # type: ignore[arg-type]
+    columns = ["household_number", *fields]
+    inserted = insert(
+        session,
+        duck,
+        target=target,
+        query="SELECT * FROM hh_in_new",
+        columns=columns,
+        changeset=changeset,
+        chunk_rows=chunk_rows,
+    )
+    updated = update(
+        session, duck, target=target, query="SELECT * FROM hh_in_changed", columns=list(fields), changeset=changeset
+    )
+    session.flush()
+    return inserted, updated
