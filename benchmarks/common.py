@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from fupin import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("FUPIN_SHARED_DIR", ROOT.parent / "shared"))  # the NBS tables live beside the repo
 RESULTS = ROOT / "benchmarks" / "results.json"
 POSTGRES_ADMIN_URL = os.environ.get("FUPIN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

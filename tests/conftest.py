@@ -10,7 +10,7 @@ from fupin.db import make_engine
 from tests.backends import fresh_database
 from tests.factories.divisions import seed_guizhou
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = Path(__file__).resolve().parent / "data"  # small copies of ../shared/data, so any checkout can run the tests
 BACKENDS = ["sqlite", "postgres"]
 
 
@@ -67,5 +67,5 @@ def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    return SHARED
+def data() -> Path:
+    return DATA

@@ -126,10 +126,10 @@ def test_rows_across_files_find_their_parents_in_each_other(session: Session, tm
     assert [unit.code for unit in service.children(session=session, code="520526199000")] == ["520526199002"]
 
 
-def test_the_national_tables_of_one_level_check_against_the_database(session: Session, shared: Path) -> None:
-    provinces = load(session, shared / "data" / "divisions" / "level1_provinces.csv")
+def test_the_national_tables_of_one_level_check_against_the_database(session: Session, data: Path) -> None:
+    provinces = load(session, data / "level1_provinces.csv")
     assert provinces.rejected == 0
     assert provinces.inserted + provinces.unchanged == 31
-    prefectures = load(session, shared / "data" / "divisions" / "level2_prefectures.csv")
+    prefectures = load(session, data / "level2_prefectures.csv")
     assert prefectures.rejected == 0
     assert prefectures.read == prefectures.inserted + prefectures.unchanged
