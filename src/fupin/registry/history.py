@@ -26,6 +26,15 @@ class Entry:
     after: dict[str, Any]
 
 
+def _entry(
+    changeset: Changeset, entity: str, entity_id: str, action: str, before: dict[str, Any], after: dict[str, Any]
+) -> Entry:
+    """One line of history: what changed, stamped with who, when and through which channel."""
+    return Entry(
+        changeset.at, changeset.actor, changeset.channel, changeset.source, entity, entity_id, action, before, after
+    )
+
+
 def find_household(*, session: Session, scope: Scope, key: str) -> Household | None:
     """A live household by 户编号, or the one a member's ID number belongs to; None outside the scope."""
     statement = (
@@ -41,19 +50,8 @@ def history(*, session: Session, household: Household) -> list[Entry]:
     """Creation of the household and its members, then every recorded update and delete, oldest first."""
     entries = _creations(session, household)
     for event, changeset in events_for_household(session=session, household_id=household.id):
-        entries.append(
-            Entry(
-                changeset.at,
-                changeset.actor,
-                changeset.channel,
-                changeset.source,
-                event.entity,
-                event.entity_id,
-                event.action,
-                json.loads(event.before or "{}"),
-                json.loads(event.after or "{}"),
-            )
-        )
+        before, after = json.loads(event.before or "{}"), json.loads(event.after or "{}")
+        entries.append(_entry(changeset, event.entity, event.entity_id, event.action, before, after))
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -65,17 +63,5 @@ def _creations(session: Session, household: Household) -> list[Entry]:
     for entity, row, label in rows:
         changeset = session.get(Changeset, row.created_changeset_id)
         if changeset is not None:
-            entries.append(
-                Entry(
-                    changeset.at,
-                    changeset.actor,
-                    changeset.channel,
-                    changeset.source,
-                    entity,
-                    str(row.id),
-                    "insert",
-                    {},
-                    {"记录": label},
-                )
-            )
+            entries.append(_entry(changeset, entity, str(row.id), "insert", {}, {"记录": label}))
     return entries

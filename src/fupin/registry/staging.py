@@ -37,7 +37,7 @@ def stage(
     bound = sorted(binding.by_index.items())
     cleaned = ", ".join(f"{clean(f'c{index}')} AS t{index}" for index, _ in bound)
     duck.execute(f"CREATE OR REPLACE TABLE cleaned AS SELECT {ROW}{', ' if cleaned else ''}{cleaned} FROM raw")
-    selects, joins = [f"cleaned.{ROW}"], []
+    selects, joins, lookups = [f"cleaned.{ROW}"], [], []
     for index, column in bound:
         text, name, spec = f"cleaned.t{index}", column_name(column.target), spec_for(column.target)
         selects.append(f"{text} AS {name}__text")
@@ -47,17 +47,15 @@ def stage(
         if spec.kind in BY_DISTINCT_VALUE:
             value, error = _distinct_value_checks(duck, index, spec, lists, today)
             joins.append(f"LEFT JOIN checked_{index} ON checked_{index}.given = {text}")
+            lookups.append(f"checked_{index}")
         else:
             value, error = typed(spec, text, lists, today)
         required = f"CASE WHEN {text} IS NULL THEN 'required' END" if spec.required else "NULL"
         selects.append(f"{value} AS {name}")
         selects.append(f"coalesce({required}, {error}) AS {name}__err")
     duck.execute(f"CREATE OR REPLACE TABLE staged AS SELECT {', '.join(selects)} FROM cleaned {' '.join(joins)}")
-    for index, column in bound:
-        spec = spec_for(column.target)
-        if spec is not None and spec.kind in BY_DISTINCT_VALUE:
-            duck.execute(f"DROP TABLE checked_{index}")
-    duck.execute("DROP TABLE cleaned")
+    for lookup in [*lookups, "cleaned"]:
+        duck.execute(f"DROP TABLE {lookup}")
 
 
 def _distinct_value_checks(

@@ -90,9 +90,8 @@ def update(
     changeset: Changeset,
 ) -> int:
     """Apply the changed rows (`id` + columns) of a workspace query with one UPDATE ... FROM, and audit each."""
-    total = duck.execute(f"SELECT count(*) FROM ({query})").fetchone()
-    count = int(total[0]) if total else 0
-    if count == 0:
+    changed = count(duck, f"({query})")
+    if changed == 0:
         return 0
     stage = _stage_table(target.table, columns)
     stage.create(session.connection())
@@ -114,7 +113,7 @@ def update(
     finally:
         drop_temp(session, stage.name)
     _audit(session, duck, target=target, query=query, changeset=changeset)
-    return count
+    return changed
 
 
 def _stage_table(model: Table, columns: Sequence[str]) -> Table:

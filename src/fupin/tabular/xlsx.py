@@ -9,7 +9,7 @@ and the sheet streams into the zip in chunks. Every cell is a shared string and 
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyarrow as pa
@@ -55,7 +55,7 @@ def write_text_workbook(path: Path, sheets: Sequence[tuple[str, pa.Table]]) -> P
     return path
 
 
-def _write_sheet(sheet: "zipfile._ZipWriteFile", table: pa.Table, strings: list[Any]) -> None:  # type: ignore[name-defined]
+def _write_sheet(sheet: IO[bytes], table: pa.Table, strings: list[Any]) -> None:
     width = table.num_columns
     last = column_letter(max(width - 1, 0))
     sheet.write(
@@ -110,7 +110,7 @@ def _header_row(headers: Sequence[str]) -> str:
     return f'<row r="1">{cells}</row>'
 
 
-def _write_shared_strings(shared: "zipfile._ZipWriteFile", strings: list[Any]) -> None:  # type: ignore[name-defined]
+def _write_shared_strings(shared: IO[bytes], strings: list[Any]) -> None:
     total = sum(len(array) for array in strings)
     shared.write(f'{DECLARATION}<sst xmlns="{MAIN}" count="{total}" uniqueCount="{total}">'.encode())
     for array in strings:
