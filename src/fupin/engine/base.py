@@ -52,7 +52,8 @@ def _portable(expression: str) -> str:
 
 def fetch(session: Session, statement: Executable, schema: pa.Schema | None = None) -> pa.Table:
     """Run a statement in the session's transaction and return all rows as an Arrow table."""
-    result = session.execute(statement)
+    session.flush()
+    result = session.connection().execute(statement)  # Core rows: no ORM loading machinery per row
     names = list(result.keys())
     columns: list[list[Any]] = [[] for _ in names]
     while rows := result.fetchmany(FETCH_CHUNK):

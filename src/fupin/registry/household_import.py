@@ -10,9 +10,17 @@ from fupin.engine.duck import register
 from fupin.errors import FupinError, Location, Problem
 from fupin.registry.existing import fetch_existing
 from fupin.registry.fields import INCOME_FIELDS, INCOME_PARTS
-from fupin.registry.locating import locate
+from fupin.registry.locating import location_problems, plan_location
 from fupin.registry.models import Household, Income
-from fupin.registry.staging import collect_field_problems, column_name, create_problems, stage
+from fupin.registry.staging import (
+    StagingPlan,
+    build_staged,
+    collect_field_problems,
+    column_name,
+    create_problems,
+    create_valid,
+    plan_staging,
+)
 from fupin.registry.writer import Target, classify, insert, update, write_households
 from fupin.tabular.layout import Binding
 from fupin.tabular.read import ROW, Sheet
@@ -32,19 +40,21 @@ def import_household_sheet(context: "_Context", sheet: Sheet, binding: Binding) 
     result = SheetResult(sheet.name, binding.layout.name, sheet.headers, read=sheet.table.num_rows)
     has = {column_name(column.target) for column in binding.by_index.values()}
     _require_year(has, sheet.name)
-    stage(duck, sheet, binding, context.lists, context.today)
+    incomes = sorted(name for name in has if name.startswith("income__"))
+    plan = plan_staging(duck, sheet, binding, context.lists, context.today)
+    plan_location(session, duck, plan, has)
+    if incomes:
+        _plan_net_income(plan, has)
+    build_staged(duck, plan)
     create_problems(duck)
     collect_field_problems(duck, binding)
-    locate(session, duck, has)
+    location_problems(duck, has)
     _duplicates(duck)
-    incomes = sorted(name for name in has if name.startswith("income__"))
     if incomes:
         _income_rules(duck, has, context.settings.income_tolerance_yuan)
     fetch_existing(session, duck, households=f"SELECT {KEY} AS key FROM staged", persons=None)
     _finish_problems(context, sheet, binding, result)
-    duck.execute(
-        f"CREATE OR REPLACE TABLE valid AS SELECT * FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM problems)"
-    )
+    create_valid(duck)
     fields = [
         "division_code",
         *sorted(
@@ -92,8 +102,6 @@ def _income_rules(duck: duckdb.DuckDBPyConnection, has: set[str], tolerance: flo
                 f"income__{total} IS NOT NULL AND ({any_part}) AND abs(income__{total} - ({summed})) > {tolerance}",
                 f"'分项合计 ' || round({summed}, 2)",
             )
-    computed = _net_expression(has)
-    duck.execute(f"ALTER TABLE staged ADD COLUMN net_computed DOUBLE; UPDATE staged SET net_computed = {computed}")
     if "income__net_income" in has:
         _flag(
             duck,
@@ -114,6 +122,10 @@ def _income_rules(duck: duckdb.DuckDBPyConnection, has: set[str], tolerance: flo
             f"abs(income__per_capita_net_income - {per_capita}) > {tolerance}",
             f"'按公式 ' || round({per_capita}, 2)",
         )
+
+
+def _plan_net_income(plan: StagingPlan, has: set[str]) -> None:
+    plan.layers.append([f"CAST({_net_expression(has)} AS DOUBLE) AS net_computed"])
 
 
 def _net_expression(has: set[str]) -> str:

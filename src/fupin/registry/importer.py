@@ -22,10 +22,18 @@ from fupin.errors import Location, Problem
 from fupin.registry import codelists
 from fupin.registry.checks import MESSAGES, expected_for
 from fupin.registry.existing import fetch_existing
-from fupin.registry.locating import locate
+from fupin.registry.locating import location_problems, plan_location
 from fupin.registry.models import Household, Member
-from fupin.registry.rules import household_rules, member_fields, member_identity
-from fupin.registry.staging import collect_field_problems, column_name, create_problems, spec_for, stage
+from fupin.registry.rules import household_rules, identity_problems, member_fields, plan_identity
+from fupin.registry.staging import (
+    build_staged,
+    collect_field_problems,
+    column_name,
+    create_problems,
+    create_valid,
+    plan_staging,
+    spec_for,
+)
 from fupin.registry.writer import Target, classify, count, insert, update, write_households
 from fupin.tabular.layout import Binding, bind, looks_like_header
 from fupin.tabular.read import ROW, Sheet, read_sheets
@@ -141,28 +149,30 @@ def _import_member_sheet(context: _Context, sheet: Sheet, binding: Binding) -> S
     duck, session = context.duck, context.session
     result = SheetResult(sheet.name, binding.layout.name, sheet.headers, read=sheet.table.num_rows)
     context.progress("校验", 0, result.read)
-    stage(duck, sheet, binding, context.lists, context.today)
+    has = {column_name(column.target) for column in binding.by_index.values()}
+    plan = plan_staging(duck, sheet, binding, context.lists, context.today)
+    plan_location(session, duck, plan, has)
+    plan_identity(plan, today=context.today, min_birth_year=context.settings.min_birth_year, has=has)
+    build_staged(duck, plan)
     create_problems(duck)
     collect_field_problems(duck, binding)
-    has = {column_name(column.target) for column in binding.by_index.values()}
-    locate(session, duck, has)
-    member_identity(duck, today=context.today, min_birth_year=context.settings.min_birth_year, has=has)
+    location_problems(duck, has)
+    identity_problems(duck, has)
     member_fields(duck, has)
+    household_columns = [
+        "division_code",
+        *sorted(name for name in has if name.startswith("household__") and name != "household__division_code"),
+    ]
     fetch_existing(
         session,
         duck,
         households="SELECT member__household_number AS key FROM staged",
         persons="SELECT member__id_number AS key FROM staged",
+        household_fields=[name.removeprefix("household__") for name in household_columns],
     )
-    household_columns = [
-        "division_code",
-        *sorted(name for name in has if name.startswith("household__") and name != "household__division_code"),
-    ]
     household_rules(duck, household_columns)
     _finish_problems(context, sheet, binding, result)
-    duck.execute(
-        f"CREATE OR REPLACE TABLE valid AS SELECT * FROM staged WHERE {ROW} NOT IN (SELECT {ROW} FROM problems)"
-    )
+    create_valid(duck)
     _upsert_households(context, household_columns, result)
     _upsert_members(context, has, result)
     return result
@@ -224,11 +234,12 @@ def _upsert_members(context: _Context, has: set[str], result: SheetResult) -> No
         target = Target(Member.__table__, "member", tuple(fields))  # type: ignore[arg-type]
         done = 0
 
-        def on_chunk(rows: int) -> None:
+        def on_chunk(rows: int, commit_allowed: bool) -> None:
             nonlocal done
             done += rows
             context.progress("写入", done, valid)
-            context.checkpoint()
+            if commit_allowed:
+                context.checkpoint()
 
         result.inserted = insert(
             context.session,

@@ -18,7 +18,7 @@ def name_key(expression: str) -> str:
 
 
 def resolve_names(session: Session, duck: duckdb.DuckDBPyConnection, source: str) -> None:
-    """Create workspace table `located(_row, division_code)`: NULL where the names match no single village."""
+    """Create workspace table `loc_path` (the five names, code_5): code_5 is NULL where no single village matches."""
     paths = ", ".join(f"location__{level}" for level in LOCATION_LEVELS)
     duck.execute(f"CREATE OR REPLACE TABLE loc_path AS SELECT DISTINCT {paths} FROM {source}")
     provinces = duck.execute("SELECT DISTINCT location__province FROM loc_path").fetchall()
@@ -26,11 +26,8 @@ def resolve_names(session: Session, duck: duckdb.DuckDBPyConnection, source: str
     register(duck, "div", divisions.table_under(session=session, prefixes=province_codes or ["XX"]))
     duck.execute(f"CREATE OR REPLACE TABLE div_key AS SELECT *, {name_key('name')} AS name_key FROM div")
     _walk_levels(duck)
-    on = " AND ".join(f"s.location__{level} IS NOT DISTINCT FROM p.location__{level}" for level in LOCATION_LEVELS)
-    duck.execute(
-        f"CREATE OR REPLACE TABLE located AS SELECT s._row, p.code_5 AS division_code FROM {source} s "
-        f"LEFT JOIN loc_path p ON {on}"
-    )
+    for scratch in ("div", "div_key", "pick"):
+        duck.execute(f"DROP TABLE IF EXISTS {scratch}")
 
 
 def _province_prefixes(session: Session, names: list[str]) -> list[str]:

@@ -8,12 +8,13 @@ from datetime import date
 import duckdb
 
 from fupin.registry import idnumber
+from fupin.registry.staging import StagingPlan
 
 PERSON = "member__id_number"
 
 
-def member_identity(duck: duckdb.DuckDBPyConnection, *, today: date, min_birth_year: int, has: set[str]) -> None:
-    """Add `id_type_eff`, `id_slug`, `sex_eff`, `birth_eff` to `staged` and report ID, sex and birth problems."""
+def plan_identity(plan: StagingPlan, *, today: date, min_birth_year: int, has: set[str]) -> None:
+    """Layer `id_type_eff`, `id_slug`, `id_sex`, `id_birth`, `sex_eff`, `birth_eff` into the `staged` statement."""
     id_type = "coalesce(member__id_type, '居民身份证')" if "member__id_type" in has else "'居民身份证'"
     slug = idnumber.sql_problem(PERSON, id_type, today=today, min_birth_year=min_birth_year)
     identity = f"{id_type} IN ('居民身份证', '港澳居民居住证', '台湾居民居住证', '外国人永久居留身份证', '残疾人证')"
@@ -21,19 +22,22 @@ def member_identity(duck: duckdb.DuckDBPyConnection, *, today: date, min_birth_y
     id_birth = f"CAST(strptime(substr({PERSON}, 7, 8), '%Y%m%d') AS DATE)"
     given_sex = "member__sex" if "member__sex" in has else "NULL::VARCHAR"
     given_birth = "member__birth_date" if "member__birth_date" in has else "NULL::DATE"
-    # One pass over the wide `staged` table: each extra rewrite of it costs as much as the whole check.
-    duck.execute(
-        f"""
-        CREATE OR REPLACE TABLE staged AS
-        SELECT *, coalesce({given_sex}, id_sex) AS sex_eff, coalesce({given_birth}, id_birth) AS birth_eff
-        FROM (
-          SELECT *, CASE WHEN id_slug IS NULL AND carries THEN {id_sex} END AS id_sex,
-                    CASE WHEN id_slug IS NULL AND carries THEN {id_birth} END AS id_birth
-          FROM (SELECT *, {id_type} AS id_type_eff, CASE WHEN {PERSON} IS NOT NULL THEN {slug} END AS id_slug,
-                       {identity} AS carries FROM staged)
-        )
-        """
-    )
+    plan.layers += [
+        [
+            f"{id_type} AS id_type_eff",
+            f"CASE WHEN {PERSON} IS NOT NULL THEN {slug} END AS id_slug",
+            f"{identity} AS carries",
+        ],
+        [
+            f"CASE WHEN id_slug IS NULL AND carries THEN {id_sex} END AS id_sex",
+            f"CASE WHEN id_slug IS NULL AND carries THEN {id_birth} END AS id_birth",
+        ],
+        [f"coalesce({given_sex}, id_sex) AS sex_eff", f"coalesce({given_birth}, id_birth) AS birth_eff"],
+    ]
+
+
+def identity_problems(duck: duckdb.DuckDBPyConnection, has: set[str]) -> None:
+    """ID numbers that break their type's rules; sex and birth date that contradict the ID number."""
     _insert(duck, PERSON, "id_slug", "id_slug IS NOT NULL AND member__id_number__err IS NULL")
     if "member__sex" in has:
         _insert(

@@ -1,10 +1,11 @@
 """Set-wise upserts from the workspace into the system of record, with audit events for every update."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
-from sqlalchemy import Column, MetaData, Table, bindparam, text
+from sqlalchemy import Column, MetaData, Table, bindparam, literal, select, text
 from sqlalchemy.orm import Session
 
 from fupin.audit import Changeset
@@ -33,8 +34,8 @@ def classify(duck: duckdb.DuckDBPyConnection, *, incoming: str, existing: str, k
     )
     changed = f"list_filter([{pairs}], lambda x: x.b IS DISTINCT FROM x.a)" if fields else "[]"
     duck.execute(
-        f"CREATE OR REPLACE TABLE {incoming}_new AS SELECT n.* FROM {incoming} n "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {existing} e WHERE e.{key} = n.{key})"
+        f"CREATE OR REPLACE VIEW {incoming}_new AS SELECT n.* FROM {incoming} n "
+        f"ANTI JOIN {existing} e ON e.{key} = n.{key}"
     )
     duck.execute(
         f"""
@@ -61,23 +62,56 @@ def insert(
     columns: Sequence[str],
     changeset: Changeset,
     chunk_rows: int,
-    on_chunk: Callable[[int], None] | None = None,
+    on_chunk: Callable[[int, bool], None] | None = None,
 ) -> int:
-    """Insert the rows of a workspace query in chunks; after each chunk `on_chunk(rows)` runs (progress, commit)."""
+    """Insert the rows of a workspace query in chunks; after each chunk `on_chunk(rows, commit_allowed)` runs.
+
+    Into an empty table (a first load) the secondary indexes are dropped and rebuilt once at the end, which is
+    several times faster than maintaining them row by row; until they are back no commit may happen, so
+    `commit_allowed` is False for those chunks.
+    """
     now = utcnow().isoformat(sep=" ")
     stamped = (
-        f"SELECT *, {changeset.id} AS created_changeset_id, {changeset.id} AS updated_changeset_id, TIMESTAMP "
-        f"'{now}' AS updated_at FROM ({query})"
+        f"SELECT {', '.join(quote(c) for c in columns)}, {changeset.id} AS created_changeset_id, "
+        f"{changeset.id} AS updated_changeset_id, TIMESTAMP '{now}' AS updated_at FROM ({query})"
     )
-    duck.execute(f"CREATE OR REPLACE TABLE to_insert AS SELECT row_number() OVER () AS chunk_seq, * FROM ({stamped})")
+    duck.execute(f"CREATE OR REPLACE TABLE to_insert AS {stamped}")
     total = count(duck, "to_insert")
     all_columns = [*columns, "created_changeset_id", "updated_changeset_id", "updated_at"]
-    for start in range(0, total, chunk_rows):
-        chunk = f"SELECT * FROM to_insert WHERE chunk_seq > {start} AND chunk_seq <= {start + chunk_rows}"
-        load(session, duck, table=target.table.name, columns=all_columns, query=chunk)
-        if on_chunk is not None:
-            on_chunk(min(chunk_rows, total - start))
+    with bulk_indexes(session, target.table, rows=total) as bulk:
+        for start in range(0, total, chunk_rows):
+            chunk = f"SELECT * FROM to_insert WHERE rowid >= {start} AND rowid < {start + chunk_rows}"
+            load(session, duck, table=target.table.name, columns=all_columns, query=chunk)
+            if on_chunk is not None:
+                on_chunk(min(chunk_rows, total - start), not bulk)
+    duck.execute("DROP TABLE to_insert")
     return total
+
+
+BULK_MINIMUM_ROWS = 50_000
+
+
+@contextmanager
+def bulk_indexes(session: Session, table: Table, *, rows: int) -> Iterator[bool]:
+    """Drop the secondary indexes of an empty table before a large insert and rebuild them after it.
+
+    Yields whether the indexes are down. Rebuilding a unique index also re-checks uniqueness, so a bulk load can
+    never leave duplicates behind; DDL is transactional on both databases, so a failure restores the indexes.
+    """
+    indexes = list(table.indexes)
+    if rows < BULK_MINIMUM_ROWS or not indexes or _has_rows(session, table):
+        yield False
+        return
+    connection = session.connection()
+    for index in indexes:
+        index.drop(bind=connection)
+    yield True
+    for index in indexes:
+        index.create(bind=connection)
+
+
+def _has_rows(session: Session, table: Table) -> bool:
+    return session.execute(select(literal(1)).select_from(table).limit(1)).first() is not None
 
 
 def update(
