@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from fupin.accounts import signin
 from fupin.accounts.models import LoginThrottle, User
-from fupin.audit import Actor, AuditEvent, Changeset
+from fupin.audit import Actor, AuditEvent, Changeset, open_changeset
 from fupin.errors import FupinError, ThrottledError, UnauthenticatedError
 from tests.factories.accounts import PASSWORD, Clock, make_user
 
@@ -15,9 +15,10 @@ ACTOR = Actor("someone", "web", "10.0.0.7")
 
 
 def attempt(session: Session, clock: Clock, username: str, password: str) -> User:
+    changeset = open_changeset(session=session, actor=ACTOR, purpose="登录")
     try:
         return signin.authenticate(
-            session=session, username=username, password=password, now=clock(), lockout=LOCKOUT, actor=ACTOR
+            session=session, changeset=changeset, username=username, password=password, now=clock(), lockout=LOCKOUT
         )
     finally:
         session.commit()  # the face commits failures too, so they count across requests and processes

@@ -26,12 +26,11 @@ class Lockout:
 
 
 def authenticate(
-    *, session: Session, username: str, password: str, now: datetime, lockout: Lockout, actor: audit.Actor
+    *, session: Session, changeset: audit.Changeset, username: str, password: str, now: datetime, lockout: Lockout
 ) -> User:
-    """The user, or an error; every outcome is audited and counted before the caller commits."""
+    """The user, or an error; every outcome is audited in `changeset` and counted; the caller commits either way."""
     key = username.strip().lower()[:40]
     _require_both(key, password)
-    changeset = audit.open_changeset(session=session, actor=actor, purpose="登录")
     throttle = session.get(LoginThrottle, key)
     if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
         _audit(session, changeset, key, "login-fail", {"reason": "locked"})
