@@ -19,15 +19,20 @@ def test_pages_need_a_sign_in_and_come_back_after_it(client: TestClient, session
     assert login.status_code == 200
     assert "登录" in login.text
     cookie = login.headers["set-cookie"]
-    assert LOGIN_CSRF_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    assert LOGIN_CSRF_COOKIE in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie.replace("Lax", "lax")
     answer = sign_in(client, user.username, PASSWORD, next_path="/password")
     assert answer.status_code == 303
     assert answer.headers["location"] == "/password"
     set_cookie = answer.headers["set-cookie"]
-    assert SESSION_COOKIE in set_cookie and "HttpOnly" in set_cookie
+    assert SESSION_COOKIE in set_cookie
+    assert "HttpOnly" in set_cookie
     home = client.get("/")
     assert home.status_code == 200
-    assert user.full_name in home.text and "县级业务人员" in home.text and "威宁彝族回族苗族自治县" in home.text
+    assert user.full_name in home.text
+    assert "县级业务人员" in home.text
+    assert "威宁彝族回族苗族自治县" in home.text
 
 
 def test_sign_in_always_starts_a_new_session(client: TestClient, session: Session) -> None:
@@ -35,10 +40,12 @@ def test_sign_in_always_starts_a_new_session(client: TestClient, session: Sessio
     set_session_cookie(client, "planted-by-an-attacker")
     sign_in(client, user.username, PASSWORD)
     first = session_cookie(client)
-    assert first and "planted-by-an-attacker" not in first
+    assert first
+    assert "planted-by-an-attacker" not in first
     post_form(client, "/login", {"username": user.username, "password": PASSWORD})
     second = session_cookie(client)
-    assert second and second != first
+    assert second
+    assert second != first
     assert client.get("/").status_code == 200
     set_session_cookie(client, first)
     assert client.get("/").status_code == 303  # the session the first cookie named has ended
@@ -103,7 +110,8 @@ def test_sql_and_html_in_the_sign_in_fields_are_harmless(client: TestClient, ses
 def test_empty_fields_are_named(client: TestClient) -> None:
     answer = sign_in(client, "", "")
     assert answer.status_code == 422
-    assert "请填写用户名" in answer.text and "请填写密码" in answer.text
+    assert "请填写用户名" in answer.text
+    assert "请填写密码" in answer.text
 
 
 def test_redirects_stay_on_this_site(client: TestClient, session: Session) -> None:
