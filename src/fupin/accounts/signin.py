@@ -101,3 +101,10 @@ def _audit(session: Session, changeset: audit.Changeset, key: str, action: str, 
     audit.record(
         session=session, changeset=changeset, entity=ENTITY, entity_id=key, action=action, before=None, after=after
     )
+
+
+def unlock(*, session: Session, username: str) -> None:
+    """Forget the failures of a user name (an administrator has just reset its password)."""
+    throttle = session.get(LoginThrottle, username.strip().lower()[:40])
+    if throttle is not None:
+        session.delete(throttle)
