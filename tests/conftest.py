@@ -2,12 +2,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from fupin import migrate
+from fupin.api.deps import get_db
+from fupin.config import Settings
 from fupin.db import make_engine
+from fupin.web.app import create_app
 from tests.backends import fresh_database
+from tests.factories.accounts import Clock
 from tests.factories.divisions import seed_guizhou
 
 DATA = Path(__file__).resolve().parent / "data"  # small copies of ../shared/data, so any checkout can run the tests
@@ -69,3 +76,23 @@ def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def data() -> Path:
     return DATA
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(database_url: str, session: Session, clock: Clock) -> FastAPI:
+    """The real app over the test database; requests share the test's savepoint session, so nothing leaks."""
+    settings = Settings(database_url=database_url, secret_key=SecretStr("s" * 40), login_max_failures=3)
+    application = create_app(settings, clock=clock)
+    application.dependency_overrides[get_db] = lambda: session
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
+        yield test_client

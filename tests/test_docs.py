@@ -3,14 +3,22 @@
 import re
 from pathlib import Path
 
+from fupin.api.errors import VALIDATION_MESSAGES
+from fupin.config import Settings
 from fupin.registry.checks import MESSAGES
+from fupin.web.errors import HTTP_MESSAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG_LITERAL = re.compile(r"""Problem\(\s*["']([a-z][a-z0-9-]+)["']|["'](division-[a-z-]+)["']""")
 
 
 def slugs_in_source() -> set[str]:
-    found = set(MESSAGES)
+    found = (
+        set(MESSAGES)
+        | {slug for slug, _ in VALIDATION_MESSAGES.values()}
+        | {slug for slug, _ in HTTP_MESSAGES.values()}
+    )
+    found.add("http-error")
     for path in (ROOT / "src" / "fupin").rglob("*.py"):
         for match in SLUG_LITERAL.finditer(path.read_text(encoding="utf-8")):
             found.add(match.group(1) or match.group(2))
@@ -28,3 +36,9 @@ def test_readme_names_the_test_command_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme
     assert "make test" in ci
+
+
+def test_every_setting_is_documented() -> None:
+    page = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    missing = sorted(name for name in Settings.model_fields if f"`FUPIN_{name.upper()}`" not in page)
+    assert missing == []

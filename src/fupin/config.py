@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./fupin.db"
@@ -27,6 +27,20 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(default=200_000, ge=1_000)
     work_dir: Path | None = Field(default=None, description="Scratch folder for bulk loads.")
     min_birth_year: int = Field(default=1850, description="Earliest birth year accepted in an ID number.")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs session and form cookies; `fupin serve` generates and keeps one when unset."
+    )
+    secret_key_file: Path | None = Field(
+        default=None, description="Where `fupin serve` keeps a generated secret key (default: beside the database)."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `fupin serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `fupin serve` listens on.")
+    session_lifetime_minutes: int = Field(default=480, ge=5, description="A page session ends this long after sign-in.")
+    token_lifetime_days: int = Field(default=90, ge=1, description="An API bearer token expires after this many days.")
+    login_max_failures: int = Field(default=5, ge=1, description="Failed sign-ins in a row that lock a user name.")
+    login_lockout_minutes: int = Field(default=15, ge=1, description="How long a locked user name stays locked.")
+    password_min_length: int = Field(default=10, ge=8, description="Shortest password accepted.")
+    secure_cookies: bool = Field(default=False, description="Send cookies only over HTTPS (set behind a TLS proxy).")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -36,6 +36,16 @@ class Problem:
         wanted = f"；应为：{self.expected}" if self.expected else ""
         return f"{where}：{self.message}{got}{wanted}".lstrip("：")
 
+    def payload(self, field_prefix: str = "") -> dict[str, str | None]:
+        """The JSON shape every API error body uses: slug, field, and the Chinese message with what is expected."""
+        field_name = self.location.field
+        wanted = f"；应为：{self.expected}" if self.expected else ""
+        return {
+            "slug": self.slug,
+            "field": f"{field_prefix}{field_name}" if field_name else None,
+            "message": f"{self.message}{wanted}",
+        }
+
 
 class FupinError(Exception):
     """An error a user can act on; carries its problems as data."""
@@ -43,6 +53,26 @@ class FupinError(Exception):
     def __init__(self, *problems: Problem) -> None:
         super().__init__("；".join(problem.text() for problem in problems))
         self.problems = list(problems)
+
+
+class UnauthenticatedError(FupinError):
+    """The request carries no valid credentials (HTTP 401, or the sign-in page)."""
+
+
+class ForbiddenError(FupinError):
+    """The user is known but their role or scope does not allow this (HTTP 403)."""
+
+
+class NotFoundError(FupinError):
+    """The thing does not exist or lies outside the user's scope (HTTP 404): the two are not told apart."""
+
+
+class ThrottledError(FupinError):
+    """Too many failed attempts; try again after `retry_after_seconds` (HTTP 429)."""
+
+    def __init__(self, *problems: Problem, retry_after_seconds: int) -> None:
+        super().__init__(*problems)
+        self.retry_after_seconds = retry_after_seconds
 
 
 @dataclass(slots=True)

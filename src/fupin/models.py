@@ -1,11 +1,13 @@
 """Every ORM model, imported once so the metadata (and Alembic) sees all tables."""
 
+from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 
 __all__ = [
+    "ApiToken",
     "Assistance",
     "AuditEvent",
     "Base",
@@ -15,5 +17,8 @@ __all__ = [
     "Helper",
     "Household",
     "Income",
+    "LoginThrottle",
     "Member",
+    "PageSession",
+    "User",
 ]

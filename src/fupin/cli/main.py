@@ -2,7 +2,7 @@
 
 import typer
 
-from fupin.cli import db, demo, divisions, registry, synth
+from fupin.cli import accounts, db, demo, divisions, registry, serve, synth
 
 app = typer.Typer(
     name="fupin",
@@ -12,9 +12,11 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db", help="数据库迁移")
 app.add_typer(divisions.app, name="divisions", help="行政区划：导入、查询")
+app.add_typer(accounts.app, name="users", help="用户：新建、列出、重设密码、签发 API 令牌")
 registry.register(app)
 app.command("synth", help="生成合成的建档立卡数据（测试、演示、性能基准）")(synth.synth)
 app.command("demo", help="建立演示数据库并输出各县汇总")(demo.demo)
+app.command("serve", help="启动网页和 API 服务")(serve.serve)
 
 
 if __name__ == "__main__":

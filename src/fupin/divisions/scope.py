@@ -41,5 +41,11 @@ class Scope:
         low, high = prefix_range(chosen)
         return and_(column >= low, column < high)
 
+    def contains_prefix(self, column: Column) -> ColumnElement[bool]:
+        """The WHERE condition for rows that hold a prefix of their own (a user's scope) inside this view scope."""
+        if self.view_prefix is None:
+            return false()
+        return column.startswith(self.view_prefix, autoescape=True)
+
     def apply(self, statement: S, column: Column, *, capture: bool = False) -> S:
         return statement.where(self.condition(column, capture=capture))

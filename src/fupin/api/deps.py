@@ -1,0 +1,83 @@
+"""Request plumbing shared by the API and the pages (database session, settings, clock), and the API's principal."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from fupin.accounts import credentials
+from fupin.accounts.principal import Principal
+from fupin.audit import Actor
+from fupin.config import Settings
+from fupin.divisions.scope import Scope
+from fupin.errors import ForbiddenError, Location, Problem, UnauthenticatedError
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; the route commits its unit of work, anything uncommitted is rolled back on close."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_now(request: Request) -> datetime:
+    """The app's clock (tests inject one), read once per request."""
+    now: datetime = request.app.state.clock()
+    return now
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+Now = Annotated[datetime, Depends(get_now)]
+ClientAddress = Annotated[str | None, Depends(client_address)]
+
+bearer = HTTPBearer(auto_error=False, description="`fupin users token` 或 POST /api/v1/auth/token 签发的令牌")
+
+
+def api_principal(
+    db: DbSession, now: Now, sent: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    """The token's user, resolved once per request with one query."""
+    where = Location(field="header.Authorization")
+    if sent is None:
+        raise UnauthenticatedError(
+            Problem("not-authenticated", "未登录：请在请求头中提供 Authorization: Bearer 令牌", where)
+        )
+    principal = credentials.principal_for_token(session=db, raw=sent.credentials, now=now)
+    if principal is None:
+        raise UnauthenticatedError(Problem("token-invalid", "令牌无效、已过期或已撤销", where, None, "有效的 API 令牌"))
+    return principal
+
+
+def require_admin(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+    if not principal.role.manages_users:
+        raise ForbiddenError(Problem("forbidden", "无权访问：只有系统管理员可以管理用户"))
+    return principal
+
+
+def principal_scope(principal: Annotated[Principal, Depends(api_principal)]) -> Scope:
+    return principal.scope
+
+
+def api_actor(principal: Annotated[Principal, Depends(api_principal)], origin: ClientAddress) -> Actor:
+    return Actor(name=principal.username, channel="api", origin=origin)
+
+
+CurrentUser = Annotated[Principal, Depends(api_principal)]
+AdminUser = Annotated[Principal, Depends(require_admin)]
+ScopeDep = Annotated[Scope, Depends(principal_scope)]
+ActorDep = Annotated[Actor, Depends(api_actor)]

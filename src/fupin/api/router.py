@@ -1,0 +1,9 @@
+"""Every API router, mounted under /api/v1 by the app factory; each declares the error bodies it may answer."""
+
+from fastapi import APIRouter
+
+from fupin.api import accounts
+from fupin.api.errors import ERROR_RESPONSES
+
+router = APIRouter(responses=ERROR_RESPONSES)
+router.include_router(accounts.router)

@@ -1,0 +1,51 @@
+"""The app factory: `create_app(settings)` builds the JSON API under /api/v1 and the pages over one database."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import Depends, FastAPI
+
+from fupin.api.router import router as api_router
+from fupin.config import Settings
+from fupin.db import make_engine, make_sessionmaker, utcnow
+from fupin.errors import FupinError, Location, Problem
+from fupin.web import accounts, divisions, errors, home, signin
+from fupin.web.deps import verify_csrf
+from fupin.web.static_files import static_files
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    """Refuses to start without a secret key: a default one would let anyone forge session cookies."""
+    if settings.secret_key is None or len(settings.secret_key.get_secret_value()) < 32:
+        expected = "至少32个字符的随机字符串（fupin serve 会自动生成）"
+        raise FupinError(
+            Problem("secret-key-missing", "未设置密钥或密钥太短", Location(field="FUPIN_SECRET_KEY"), None, expected)
+        )
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="fupin（扶贫）",
+        summary="精准扶贫与防返贫动态监测信息系统 API",
+        version="0.1.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.include_router(api_router, prefix=API_PREFIX)
+    for pages in (signin.router, home.router, accounts.router, divisions.router):
+        app.include_router(pages, dependencies=[Depends(verify_csrf)], include_in_schema=False)
+    app.mount("/static", static_files(), name="static")
+    errors.install(app)
+    return app
