@@ -9,7 +9,8 @@ from fupin.registry.checks import MESSAGES
 from fupin.web.errors import HTTP_MESSAGES
 
 ROOT = Path(__file__).resolve().parents[1]
-SLUG_LITERAL = re.compile(r"""Problem\(\s*["']([a-z][a-z0-9-]+)["']|["'](division-[a-z-]+)["']""")
+# Problem("slug", …) literals, and the families of slugs built by helpers (division-…, rule-…).
+SLUG_LITERAL = re.compile(r"""Problem\(\s*["']([a-z][a-z0-9-]+)["']|["']((?:division|rule)-[a-z-]+)["']""")
 
 
 def slugs_in_source() -> set[str]:

@@ -1,0 +1,1 @@
+"""Standards as data: poverty lines, monitoring ranges and the indicator rules the assessment applies."""
