@@ -5,6 +5,7 @@ from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
+from fupin.standards.models import Indicator, MonitoringRange, PovertyLine, StandardSet
 
 __all__ = [
     "ApiToken",
@@ -17,8 +18,12 @@ __all__ = [
     "Helper",
     "Household",
     "Income",
+    "Indicator",
     "LoginThrottle",
     "Member",
+    "MonitoringRange",
     "PageSession",
+    "PovertyLine",
+    "StandardSet",
     "User",
 ]

@@ -134,10 +134,10 @@ def _or(left: Any, right: Callable[[], Any]) -> bool | None:
 def _kleene(left: Any, right: Callable[[], Any], *, dominant: bool) -> bool | None:
     """AND (dominant False) and OR (dominant True) of SQL's three-valued logic; the right side is lazy."""
     if left is dominant:
-        return dominant
+        return bool(dominant)
     other = right()
     if other is dominant:
-        return dominant
+        return bool(dominant)
     return None if left is None or other is None else not dominant
 
 
