@@ -1,6 +1,7 @@
 """Every ORM model, imported once so the metadata (and Alembic) sees all tables."""
 
 from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
+from fupin.assessment.models import AssessmentRun, Verdict
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
@@ -9,6 +10,7 @@ from fupin.standards.models import Indicator, MonitoringRange, PovertyLine, Stan
 
 __all__ = [
     "ApiToken",
+    "AssessmentRun",
     "Assistance",
     "AuditEvent",
     "Base",
@@ -26,4 +28,5 @@ __all__ = [
     "PovertyLine",
     "StandardSet",
     "User",
+    "Verdict",
 ]

@@ -2,7 +2,7 @@
 
 import typer
 
-from fupin.cli import accounts, db, demo, divisions, registry, serve, standards, synth
+from fupin.cli import accounts, assessment, db, demo, divisions, registry, serve, standards, synth
 
 app = typer.Typer(
     name="fupin",
@@ -17,6 +17,7 @@ app.add_typer(standards.app, name="standards", help="评估标准：收入线、
 registry.register(app)
 app.command("synth", help="生成合成的建档立卡数据（测试、演示、性能基准）")(synth.synth)
 app.command("demo", help="建立演示数据库并输出各县汇总")(demo.demo)
+app.command("assess", help="按当前评估标准评估范围内每一户（结果连同所用标准版本保存）")(assessment.assess_command)
 app.command("serve", help="启动网页和 API 服务")(serve.serve)
 
 

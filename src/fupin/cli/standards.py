@@ -41,10 +41,11 @@ def show_command(database: DatabaseOption = None) -> None:
                 str(line.year), line.province_code, f"{line.identification_line:g}", f"{line.exit_line:g}", confirmed
             )
         console.print(lines)
-        rules = Table(title="指标")
-        for header in ("代码", "名称", "维度", "权重", "规则", "参数"):
-            rules.add_column(header)
+        console.print("指标：")
         for item in service.indicators(session=session, standard=standard):
-            parameters = ", ".join(f"{k}={v}" for k, v in item.parameters.items())
-            rules.add_row(item.code, item.name, item.dimension, f"{item.weight:g}", item.rule, parameters)
-        console.print(rules)
+            parameters = (
+                "；参数 " + ", ".join(f"{k}={v}" for k, v in item.parameters.items()) if item.parameters else ""
+            )
+            console.print(
+                f"  {item.name}（{item.code}，{item.dimension}，权重 {item.weight:g}）：{item.rule}{parameters}"
+            )

@@ -78,10 +78,12 @@ def compile_rules(
     as_of: date,
     year: int,
     where: str = "",
+    with_inputs: bool = False,
 ) -> str:
     """SELECT household_id, division_code and one column per rule (1 met, 0 not met, NULL unknown).
 
     `where` is an extra condition on `h` (the scope range, with bound parameters), appended after transpiling.
+    `with_inputs` adds the year's per-capita net income and the number of live members.
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unsupported dialect {dialect}")
@@ -96,6 +98,11 @@ def compile_rules(
             ]
         )
         columns.append(exp.alias_(verdict, rule.code, quoted=True))
+    if with_inputs:
+        compiler.terms.append(exp.alias_(exp.Count(this=exp.Star()), "member_count"))
+        columns.append(exp.alias_(exp.column("per_capita_net_income", table="i"), "per_capita_net_income"))
+        count = exp.Coalesce(this=exp.column("member_count", table="q"), expressions=[exp.Literal.number(0)])
+        columns.append(exp.alias_(count, "member_count"))
     select = (
         exp.select(*columns)
         .from_("registry_household AS h")

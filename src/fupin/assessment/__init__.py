@@ -1,0 +1,1 @@
+"""Assessment: household verdicts against the standard, multidimensional poverty, exit checks and sampling."""

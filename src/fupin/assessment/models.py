@@ -1,0 +1,48 @@
+"""Runs and verdicts: append-only, so every verdict ever given stays with the standard version that gave it."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fupin.db import Base, utcnow
+
+
+class AssessmentRun(Base):
+    __tablename__ = "assessment_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger)
+    scope_prefix: Mapped[str] = mapped_column(String(12))
+    as_of: Mapped[date] = mapped_column(Date)
+    standard_set_id: Mapped[int] = mapped_column(Integer, ForeignKey("standards_set.id"))
+    indicator_codes: Mapped[list[str]] = mapped_column(JSON)  # bit i of the masks is indicator_codes[i]
+    required_mask: Mapped[int] = mapped_column(Integer)
+    exit_lines: Mapped[dict[str, float]] = mapped_column(JSON)  # province code → exit line used
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    households: Mapped[int] = mapped_column(Integer, default=0)
+    meeting: Mapped[int] = mapped_column(Integer, default=0)
+    changeset_id: Mapped[int] = mapped_column(Integer, ForeignKey("audit_changeset.id"))
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Verdict(Base):
+    """One household in one run: which indicators failed or could not be decided, and the overall verdict."""
+
+    __tablename__ = "assessment_verdict"
+    __table_args__ = (
+        Index("ix_assessment_verdict_run_division", "run_id", "division_code"),
+        Index("ix_assessment_verdict_household_run", "household_id", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, ForeignKey("assessment_run.id"))
+    household_id: Mapped[int] = mapped_column(Integer, ForeignKey("registry_household.id"))
+    division_code: Mapped[str] = mapped_column(String(12))
+    members: Mapped[int] = mapped_column(SmallInteger)
+    per_capita_net_income: Mapped[float | None] = mapped_column(Float)
+    exit_line: Mapped[float] = mapped_column(Float)
+    failed_mask: Mapped[int] = mapped_column(Integer)
+    unknown_mask: Mapped[int] = mapped_column(Integer)
+    meets_exit: Mapped[bool] = mapped_column(Boolean)

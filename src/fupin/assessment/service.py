@@ -1,0 +1,183 @@
+"""Assess every household of a scope against the current standard, set-wise, and explain one household.
+
+One INSERT … SELECT per province (each province may have its own lines) writes the verdicts of all its households;
+bit i of `failed_mask`/`unknown_mask` is the run's i-th indicator, so roll-ups are plain sums in SQL.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, exists, func, select, text
+from sqlalchemy.orm import Session
+
+from fupin.assessment.models import AssessmentRun, Verdict
+from fupin.audit import Actor, open_changeset
+from fupin.db import utcnow
+from fupin.divisions.codes import prefix_range
+from fupin.divisions.models import Division
+from fupin.divisions.scope import Scope
+from fupin.errors import FupinError, Problem
+from fupin.registry.codelists import CodeList
+from fupin.registry.models import Household, Income, Member
+from fupin.standards import service as standards
+from fupin.standards.compile import compile_rules
+from fupin.standards.evaluate import Outcome, evaluate
+from fupin.standards.models import Indicator
+
+Progress = Callable[[str, int, int], None]
+MAX_INDICATORS = 30  # the masks are 32-bit integers on every database
+DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
+
+
+def assess(
+    *,
+    session: Session,
+    year: int,
+    scope: Scope,
+    actor: Actor,
+    lists: dict[str, CodeList],
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> AssessmentRun:
+    """Store a verdict for every live household in the scope; returns the finished run with its counts."""
+    if scope.view_prefix is None:
+        raise FupinError(Problem("scope-empty", "没有可评估的范围", expected="有查看范围的用户"))
+    standard = standards.current(session=session)
+    items = standards.indicators(session=session, standard=standard)
+    _check_indicators(items)
+    changeset = open_changeset(
+        session=session, actor=actor, purpose="评估", source=f"{year}年 {scope.view_prefix or '全国'}"
+    )
+    run = AssessmentRun(
+        year=year,
+        scope_prefix=scope.view_prefix,
+        as_of=as_of or date(year, 12, 31),
+        standard_set_id=standard.id,
+        indicator_codes=[item.code for item in items],
+        required_mask=sum(1 << i for i, item in enumerate(items) if item.required_for_exit),
+        exit_lines={},
+        changeset_id=changeset.id,
+    )
+    session.add(run)
+    session.flush()
+    provinces = _provinces(session, scope.view_prefix)
+    report = progress or (lambda _phase, _done, _total: None)
+    exit_lines: dict[str, float] = {}
+    for done, province in enumerate(provinces):
+        report("评估", done, len(provinces))
+        lines = standards.lines_for(session=session, standard=standard, year=year, province_code=province)
+        exit_lines[province] = lines.exit_line
+        rules = standards.rules_for(items, lines, lists)
+        _insert_verdicts(session, run, rules, items, max(scope.view_prefix, province, key=len), lines.exit_line)
+    report("评估", len(provinces), len(provinces))
+    run.exit_lines = exit_lines
+    run.households, run.meeting = _counts(session, run.id)
+    run.status, run.finished_at = "done", utcnow()
+    session.flush()
+    return run
+
+
+def _check_indicators(items: list[Indicator]) -> None:
+    if not items:
+        raise FupinError(Problem("standard-missing", "当前标准没有指标", expected="在标准中至少定义一个指标"))
+    if len(items) > MAX_INDICATORS:
+        raise FupinError(
+            Problem("standard-field", f"指标有{len(items)}个，超过上限", expected=f"不超过{MAX_INDICATORS}个指标")
+        )
+
+
+def _provinces(session: Session, prefix: str) -> list[str]:
+    """Province codes inside the scope that hold live households (an indexed existence check per province)."""
+    candidates = (
+        [prefix[:2]]
+        if len(prefix) >= 2
+        else [
+            code[:2]
+            for code in session.scalars(select(Division.code).where(Division.level == 1).order_by(Division.code))
+        ]
+    )
+    found = []
+    for province in candidates:
+        low, high = prefix_range(max(prefix, province, key=len))
+        live = exists().where(
+            Household.division_code >= low, Household.division_code < high, Household.deleted_at.is_(None)
+        )
+        if session.scalar(select(live)):
+            found.append(province)
+    return found
+
+
+def _insert_verdicts(
+    session: Session, run: AssessmentRun, rules: list[Any], items: list[Indicator], prefix: str, exit_line: float
+) -> None:
+    dialect = DIALECTS[session.get_bind().dialect.name]
+    compiled = compile_rules(
+        rules,
+        dialect=dialect,
+        as_of=run.as_of,
+        year=run.year,
+        where="h.division_code >= :low AND h.division_code < :high",
+        with_inputs=True,
+    )
+    failed = " + ".join(f'(CASE WHEN v."{item.code}" = 0 THEN {1 << i} ELSE 0 END)' for i, item in enumerate(items))
+    unknown = " + ".join(
+        f'(CASE WHEN v."{item.code}" IS NULL THEN {1 << i} ELSE 0 END)' for i, item in enumerate(items)
+    )
+    low, high = prefix_range(prefix)
+    session.execute(
+        text(_insert_statement(compiled, failed, unknown, run.required_mask)),
+        {"run": run.id, "exit_line": exit_line, "low": low, "high": high},
+    )
+
+
+def _insert_statement(compiled: str, failed: str, unknown: str, required: int) -> str:
+    masks = f"SELECT v.*, {failed} AS failed, {unknown} AS unknown FROM ({compiled}) v"
+    return (
+        "INSERT INTO assessment_verdict (run_id, household_id, division_code, members, per_capita_net_income, "
+        "exit_line, failed_mask, unknown_mask, meets_exit) "
+        "SELECT :run, household_id, division_code, member_count, per_capita_net_income, :exit_line, failed, unknown, "
+        f"((failed & {required}) = 0 AND (unknown & {required}) = 0) FROM ({masks}) w"
+    )
+
+
+def _counts(session: Session, run_id: int) -> tuple[int, int]:
+    meeting = func.sum(case((Verdict.meets_exit.is_(True), 1), else_=0))
+    row = session.execute(select(func.count(), func.coalesce(meeting, 0)).where(Verdict.run_id == run_id)).one()
+    return int(row[0]), int(row[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """One indicator's verdict for one household, with the values that decided it."""
+
+    indicator: Indicator
+    outcome: Outcome
+
+
+def explain(*, session: Session, household: Household, year: int, lists: dict[str, CodeList]) -> list[Explained]:
+    """The current standard applied to one household in Python: the same rules the set-wise run compiles."""
+    standard = standards.current(session=session)
+    items = standards.indicators(session=session, standard=standard)
+    lines = standards.lines_for(
+        session=session, standard=standard, year=year, province_code=household.division_code[:2]
+    )
+    rules = standards.rules_for(items, lines, lists)
+    income = session.scalars(
+        select(Income).where(Income.household_id == household.id, Income.year == year, Income.deleted_at.is_(None))
+    ).first()
+    members = session.scalars(
+        select(Member).where(Member.household_id == household.id, Member.deleted_at.is_(None)).order_by(Member.id)
+    ).all()
+    household_row, income_row = _row(household), _row(income) if income else None
+    member_rows = [_row(member) for member in members]
+    as_of = date(year, 12, 31)
+    return [
+        Explained(item, evaluate(rule, household=household_row, income=income_row, members=member_rows, as_of=as_of))
+        for item, rule in zip(items, rules, strict=True)
+    ]
+
+
+def _row(entity: object) -> dict[str, Any]:
+    return {column.key: getattr(entity, column.key) for column in entity.__table__.columns}  # type: ignore[attr-defined]
