@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from fupin.audit import Actor, open_changeset, record
 from fupin.errors import FupinError, Location, Problem
 from fupin.registry import codelists
+from fupin.standards.exit_criteria import ExitCriteria
 from fupin.standards.expressions import parse_rule
 from fupin.standards.models import Indicator, MonitoringRange, PovertyLine, StandardSet
 
@@ -45,6 +46,10 @@ def check_document(document: dict[str, Any], source: str) -> list[Problem]:
         problems += _check_numbers(line, ("year", "identification_line", "exit_line"), source, f"poverty_line[{index}]")
     for index, band in enumerate(document.get("monitoring_range", []), start=1):
         problems += _check_numbers(band, ("year", "income_ceiling"), source, f"monitoring_range[{index}]")
+    try:
+        ExitCriteria.from_data(document.get("exit", {}), source)
+    except FupinError as error:
+        problems += error.problems
     lists = codelists.load(None)
     for index, item in enumerate(document.get("indicator", []), start=1):
         where = f"indicator[{index}]"
@@ -90,6 +95,7 @@ def store(*, session: Session, document: dict[str, Any], source: str, actor: Act
         note=document.get("note"),
         created_changeset_id=changeset.id,
         is_current=True,
+        exit_criteria=dict(document.get("exit", {})),
     )
     session.add(standard)
     session.flush()

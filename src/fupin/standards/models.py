@@ -19,6 +19,7 @@ class StandardSet(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_changeset_id: Mapped[int] = mapped_column(Integer, ForeignKey("audit_changeset.id"))
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    exit_criteria: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
 
 class PovertyLine(Base):

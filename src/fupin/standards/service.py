@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from fupin.errors import FupinError, Problem
 from fupin.registry.codelists import CodeList
+from fupin.standards.exit_criteria import ExitCriteria
 from fupin.standards.expressions import Parameter, Rule, parse_rule
 from fupin.standards.models import Indicator, MonitoringRange, PovertyLine, StandardSet
 
@@ -32,6 +33,10 @@ def current(*, session: Session) -> StandardSet:
             )
         )
     return standard
+
+
+def exit_criteria(standard: StandardSet) -> ExitCriteria:
+    return ExitCriteria.from_data(standard.exit_criteria or {}, standard.source or "")
 
 
 def lines_for(*, session: Session, standard: StandardSet, year: int, province_code: str) -> Lines:

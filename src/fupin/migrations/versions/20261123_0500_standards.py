@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("created_changeset_id", sa.Integer(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("exit_criteria", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_changeset_id"],
             ["audit_changeset.id"],
