@@ -28,7 +28,11 @@ class AssessmentRun(Base):
 
 
 class Verdict(Base):
-    """One household in one run: which indicators failed or could not be decided, and the overall verdict."""
+    """One household in one run: which indicators failed or could not be decided, and the overall verdict.
+
+    No foreign keys: verdicts are written only by the run's INSERT … SELECT from the live registry, in the run's
+    own transaction, and PostgreSQL's per-row foreign-key triggers would more than double the run's time.
+    """
 
     __tablename__ = "assessment_verdict"
     __table_args__ = (
@@ -37,8 +41,8 @@ class Verdict(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(Integer, ForeignKey("assessment_run.id"))
-    household_id: Mapped[int] = mapped_column(Integer, ForeignKey("registry_household.id"))
+    run_id: Mapped[int] = mapped_column(Integer)
+    household_id: Mapped[int] = mapped_column(Integer)
     division_code: Mapped[str] = mapped_column(String(12))
     members: Mapped[int] = mapped_column(SmallInteger)
     per_capita_net_income: Mapped[float | None] = mapped_column(Float)

@@ -85,6 +85,9 @@ def insert(
             if on_chunk is not None:
                 on_chunk(min(chunk_rows, total - start), not bulk)
     duck.execute("DROP TABLE to_insert")
+    if total >= BULK_MINIMUM_ROWS and session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics now, not at autovacuum's leisure: the next queries (assessment, dashboard) plan on them.
+        session.execute(text(f"ANALYZE {target.table.name}"))
     return total
 
 

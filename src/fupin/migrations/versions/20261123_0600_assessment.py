@@ -54,14 +54,6 @@ def upgrade() -> None:
         sa.Column("failed_mask", sa.Integer(), nullable=False),
         sa.Column("unknown_mask", sa.Integer(), nullable=False),
         sa.Column("meets_exit", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["registry_household.id"],
-            name=op.f("fk_assessment_verdict_household_id_registry_household"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["assessment_run.id"], name=op.f("fk_assessment_verdict_run_id_assessment_run")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assessment_verdict")),
     )
     with op.batch_alter_table("assessment_verdict", schema=None) as batch_op:
