@@ -1,6 +1,7 @@
 """Every ORM model, imported once so the metadata (and Alembic) sees all tables."""
 
 from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
+from fupin.analytics.models import UnitMonth, VillageFigures
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
@@ -20,5 +21,7 @@ __all__ = [
     "LoginThrottle",
     "Member",
     "PageSession",
+    "UnitMonth",
     "User",
+    "VillageFigures",
 ]
