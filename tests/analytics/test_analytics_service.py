@@ -48,7 +48,8 @@ def test_a_reimport_with_changes_and_a_soft_delete_keep_the_figures_equal(sessio
     import_tables(session, tmp_path, with_status(households, numbers, "返贫"), members)
     assert stored_by_village(session) == direct_by_village(session)
     stored = session.execute(select(func.sum(service.VILLAGES.c.status_returned))).scalar()
-    assert stored is not None and stored >= 40
+    assert stored is not None
+    assert stored >= 40
 
     gone = session.scalars(select(Household).where(Household.household_number == numbers[0])).one()
     session.execute(update(Household).where(Household.id == gone.id).values(deleted_at=NOW))
@@ -75,7 +76,8 @@ def test_refresh_under_a_prefix_rebuilds_only_that_prefix(session: Session, tmp_
     session.execute(service.VILLAGES.delete())
     assert service.refresh_under(session=session, prefix=WEINING, now=NOW) > 0
     stored = stored_by_village(session)
-    assert stored and all(code.startswith(WEINING) for code in stored)
+    assert stored
+    assert all(code.startswith(WEINING) for code in stored)
     service.refresh_under(session=session, prefix="", now=NOW)
     assert stored_by_village(session) == direct_by_village(session)
 
