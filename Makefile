@@ -8,6 +8,8 @@ RUN := $(UV) run --locked
 init:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --locked
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent vendor
 
 demo: init
 	$(RUN) fupin demo

@@ -10,12 +10,15 @@ import sys
 
 from benchmarks.common import RESULTS, ROOT, machine
 
-SCRIPTS = ["benchmarks.bench_divisions", "benchmarks.bench_import"]
+SCRIPTS = ["benchmarks.bench_divisions", "benchmarks.bench_import", "benchmarks.bench_dashboard"]
 TARGETS = {
     ("division import (NBS, 5 levels)", "sqlite"): "≤ 30 s",
     ("division import (NBS, 5 levels)", "postgres"): "≤ 30 s",
     ("member import from CSV (1,000,000 members)", "sqlite"): "≥ 100,000 members/s",
     ("member import from XLSX (1,000,000 members)", "sqlite"): "≥ 40,000 members/s",
+    ("province dashboard page p95 (10 M members)", "postgres"): "≤ 0.1 s",
+    ("province dashboard chart JSON p95 (10 M members)", "postgres"): "≤ 0.1 s",
+    ("API /dashboard (province) p95 (10 M members)", "postgres"): "≤ 0.1 s",
 }
 PAGE = ROOT / "docs" / "benchmarks.md"
 

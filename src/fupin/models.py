@@ -1,6 +1,7 @@
 """Every ORM model, imported once so the metadata (and Alembic) sees all tables."""
 
 from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
+from fupin.analytics.models import UnitMonth, VillageFigures
 from fupin.assessment.models import AssessmentRun, Verdict
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
@@ -27,6 +28,8 @@ __all__ = [
     "PageSession",
     "PovertyLine",
     "StandardSet",
+    "UnitMonth",
     "User",
     "Verdict",
+    "VillageFigures",
 ]

@@ -2,7 +2,7 @@
 
 import typer
 
-from fupin.cli import accounts, assessment, db, demo, divisions, registry, serve, standards, synth
+from fupin.cli import accounts, analytics, assessment, db, demo, divisions, registry, serve, standards, synth
 
 app = typer.Typer(
     name="fupin",
@@ -14,6 +14,7 @@ app.add_typer(db.app, name="db", help="数据库迁移")
 app.add_typer(divisions.app, name="divisions", help="行政区划：导入、查询")
 app.add_typer(accounts.app, name="users", help="用户：新建、列出、重设密码、签发 API 令牌")
 app.add_typer(standards.app, name="standards", help="评估标准：收入线、监测范围、指标规则")
+app.add_typer(analytics.app, name="analytics", help="汇总：按村重算汇总数和按月趋势")
 registry.register(app)
 app.command("synth", help="生成合成的建档立卡数据（测试、演示、性能基准）")(synth.synth)
 app.command("demo", help="建立演示数据库并输出各县汇总")(demo.demo)

@@ -14,8 +14,10 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fupin.analytics import service as analytics
 from fupin.audit import Actor, Changeset, open_changeset
 from fupin.config import Settings
+from fupin.db import utcnow
 from fupin.engine.base import fetch_columns
 from fupin.engine.duck import register, to_arrow, workspace
 from fupin.errors import Location, Problem
@@ -41,6 +43,7 @@ from fupin.tabular.read import ROW, Sheet, read_sheets
 Progress = Callable[[str, int, int], None]
 Checkpoint = Callable[[], None]
 MEMBER_TARGET_FIELDS = ("sex", "birth_date", "id_type")
+TOUCHED = "touched_villages"
 
 
 @dataclass(slots=True)
@@ -122,6 +125,12 @@ def import_file(
         )
         for sheet, binding in bound:
             results.append(_import_sheet(context, sheet, binding))
+            _note_villages(duck)
+        if changeset is not None:
+            report("更新汇总", 0, 1)
+            analytics.refresh_from_workspace(
+                session=session, duck=duck, query=f"SELECT key FROM {TOUCHED}", now=utcnow()
+            )
     if changeset is not None:
         changeset.summary = {
             r.sheet: {
@@ -135,6 +144,15 @@ def import_file(
         }
         session.flush()
     return ImportResult(path, results, changeset.id if changeset else None, dry_run)
+
+
+def _note_villages(duck: duckdb.DuckDBPyConnection) -> None:
+    """Remember the villages a sheet may have changed: its households' new villages and the ones they came from."""
+    duck.execute(f"CREATE TABLE IF NOT EXISTS {TOUCHED} (key VARCHAR)")
+    duck.execute(
+        f"INSERT INTO {TOUCHED} SELECT division_code FROM hh_in WHERE division_code IS NOT NULL "
+        "UNION SELECT division_code FROM existing_households WHERE division_code IS NOT NULL"
+    )
 
 
 def _import_sheet(context: _Context, sheet: Sheet, binding: Binding) -> SheetResult:

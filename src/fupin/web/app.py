@@ -12,7 +12,8 @@ from fupin.db import make_engine, make_sessionmaker, utcnow
 from fupin.errors import FupinError, Location, Problem
 from fupin.web import accounts, divisions, errors, home, signin
 from fupin.web.deps import verify_csrf
-from fupin.web.static_files import static_files
+from fupin.web.render import templates
+from fupin.web.static_files import static_files, vendor_files
 
 API_PREFIX = "/api/v1"
 
@@ -47,5 +48,6 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     for pages in (signin.router, home.router, accounts.router, divisions.router):
         app.include_router(pages, dependencies=[Depends(verify_csrf)], include_in_schema=False)
     app.mount("/static", static_files(), name="static")
+    templates.env.globals["vendor"] = vendor_files()  # base.html links only the library files that are there
     errors.install(app)
     return app

@@ -1,19 +1,58 @@
-"""首页: who is signed in, in which role, over which division; the dashboard replaces the body later."""
+"""首页: the dashboard of the user's scope (figures, units below, trend), and of any unit inside it.
+
+The figures are HTML tables, so the page is complete without JavaScript; with it, ECharts draws the bar chart,
+the trend and the treemap from the same figures as JSON (`/dashboard/{code}/data`, the page session's own data).
+"""
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from fupin.accounts import service
+from fupin.analytics import dashboard
+from fupin.analytics.dashboard import Dashboard
+from fupin.analytics.measures import of_group
+from fupin.analytics.schemas import StatsOut
 from fupin.api.deps import DbSession
-from fupin.web.deps import CurrentUser
+from fupin.errors import NotFoundError, Problem
+from fupin.web.deps import CurrentUser, ScopeDep
 from fupin.web.render import page
 
 router = APIRouter()
 
 
-@router.get("/", summary="首页")
-def home(request: Request, principal: CurrentUser, db: DbSession) -> Response:
-    scope_name = service.scope_name(session=db, scope_prefix=principal.scope_prefix)
+def _board(db: DbSession, scope: ScopeDep, code: str | None) -> Dashboard:
+    code = code or dashboard.scope_root(scope)
+    board = dashboard.build(session=db, scope=scope, code=code) if code else None
+    if board is None:
+        raise NotFoundError(Problem("division-not-found", f"区划代码 {(code or '')[:20]} 不存在或不在您的数据范围内"))
+    return board
+
+
+def _page(request: Request, principal: CurrentUser, db: DbSession, board: Dashboard) -> Response:
+    trail: list[tuple[str, str | None]] = [("首页", "/")]
+    trail += [(u.name, f"/dashboard/{u.code}") for u in board.chain] + [(board.unit.name, None)]
     return page(
-        request, "home.html", principal=principal, title="首页", breadcrumbs=[("首页", None)], scope_name=scope_name
+        request,
+        "dashboard.html",
+        principal=principal,
+        title=f"首页 · {board.unit.name}",
+        breadcrumbs=trail,
+        board=board,
+        scope_name=service.scope_name(session=db, scope_prefix=principal.scope_prefix),
+        groups={name: of_group(name) for name in ("poverty_status", "main_cause", "household_type", "guarantee")},
     )
+
+
+@router.get("/", summary="首页：本人数据范围的汇总")
+def home(request: Request, principal: CurrentUser, scope: ScopeDep, db: DbSession) -> Response:
+    return _page(request, principal, db, _board(db, scope, None))
+
+
+@router.get("/dashboard/{code}", summary="一个单位的汇总")
+def unit_dashboard(request: Request, code: str, principal: CurrentUser, scope: ScopeDep, db: DbSession) -> Response:
+    return _page(request, principal, db, _board(db, scope, code))
+
+
+@router.get("/dashboard/{code}/data", summary="一个单位的汇总（图表用 JSON）")
+def unit_data(code: str, principal: CurrentUser, scope: ScopeDep, db: DbSession) -> StatsOut:
+    return StatsOut.of(_board(db, scope, code))

@@ -1,7 +1,7 @@
 """standards: standard sets, poverty lines, monitoring ranges, indicators
 
 Revision ID: 20261123_0500
-Revises: 20261123_0100
+Revises: 20261123_0400
 Create Date: 2026-11-23 12:25:25.967475
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261123_0500"
-down_revision: str | None = "20261123_0100"
+down_revision: str | None = "20261123_0400"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Per-village figures kept beside the registry, rolled up to any level by division-code prefix."""

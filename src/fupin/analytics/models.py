@@ -1,0 +1,44 @@
+"""Derived tables, rebuilt set-wise from the registry and never edited by hand.
+
+`analytics_village`: one row per village with households, every measure of `measures.MEASURES` and when it was
+computed. Any unit's figures are the sum of its villages' rows, found by the code-prefix range on the primary key.
+
+`analytics_unit_month`: the trend. The registry keeps no dated history of status changes (返贫, monitoring, exits
+carry a year at most), so the state by month cannot be rebuilt from the registry later; it is recorded as it
+happens. Each refresh writes, for the current month, the trend figures of the refreshed villages and of every unit
+above them (township … province, and the whole country as 000000000000). A unit's trend is then one index range
+on (division_code, month); a month without a row for a unit means nothing in it changed, so its previous month holds.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fupin.analytics.measures import MEASURES, TREND
+from fupin.db import Base
+
+COUNTRY_CODE = "000000000000"
+
+
+class VillageFigures(Base):
+    __tablename__ = "analytics_village"
+
+    division_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class UnitMonth(Base):
+    __tablename__ = "analytics_unit_month"
+
+    division_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    level: Mapped[int] = mapped_column(Integer)  # 0 the country, 1 province … 5 village
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# One integer column per measure (and per trend figure), declared from the data so table and measures agree.
+for _measure in MEASURES:
+    setattr(VillageFigures, _measure.name, mapped_column(_measure.name, Integer, nullable=False, default=0))
+for _name in TREND:
+    setattr(UnitMonth, _name, mapped_column(_name, Integer, nullable=False, default=0))
