@@ -119,3 +119,20 @@ def test_inspectors_may_look_but_not_change(client: TestClient, session: Session
     assert answer.status_code == 403
     assert "只允许查看" in answer.json()["errors"][0]["message"]
     assert client.delete(f"/api/v1/households/{own}", headers=headers).status_code == 403
+
+
+def test_the_openapi_schema_documents_every_registry_field(client: TestClient) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    for path, methods in {
+        "/api/v1/households": {"get"},
+        "/api/v1/households/{household_id}": {"get", "patch", "delete"},
+        "/api/v1/households/{household_id}/members": {"get", "post"},
+        "/api/v1/members/{member_id}": {"patch", "delete"},
+        "/api/v1/households/{household_id}/reveal": {"post"},
+    }.items():
+        assert methods <= set(paths[path]), path
+    patch = schema["components"]["schemas"]["HouseholdPatch"]["properties"]
+    assert patch["main_cause"]["description"].startswith("主要致贫原因；可选值：因病")
+    assert "id_number" in schema["components"]["schemas"]["MemberPatch"]["properties"]
+    assert all(prop.get("description") for prop in schema["components"]["schemas"]["MemberOut"]["properties"].values())
