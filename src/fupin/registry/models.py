@@ -28,7 +28,13 @@ class Household(Tracked, Base):
             postgresql_where=text("deleted_at IS NULL"),
         ),
         # The household list: a scope (code range) read in 户编号 order.
-        Index("ix_registry_household_division_number", "division_code", "household_number"),
+        Index(
+            "ix_registry_household_division_number",
+            "division_code",
+            "household_number",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -111,8 +111,9 @@ def _text_condition(text: str, dialect: str) -> ColumnElement[bool]:
         person = and_(live, id_tail(Member.id_number) == tail[-TAIL_LENGTH:], Member.id_number.endswith(tail))
     else:
         person = and_(live, _name_prefix(text, dialect))
-    by_member = Household.id.in_(select(Member.household_id).where(person))
-    return or_(Household.household_number == text, by_member)
+    # One IN over a UNION (not an OR of two conditions), so both databases drive the query from the few matches.
+    by_number = select(Household.id).where(Household.household_number == text, Household.deleted_at.is_(None))
+    return Household.id.in_(select(Member.household_id).where(person).union(by_number))
 
 
 def _name_prefix(text: str, dialect: str) -> ColumnElement[bool]:

@@ -20,7 +20,11 @@ ID_TAIL = "substr(id_number, length(id_number) - 3)"
 
 def upgrade() -> None:
     op.create_index(
-        "ix_registry_household_division_number", "registry_household", ["division_code", "household_number"]
+        "ix_registry_household_division_number",
+        "registry_household",
+        ["division_code", "household_number"],
+        sqlite_where=sa.text("deleted_at IS NULL"),
+        postgresql_where=sa.text("deleted_at IS NULL"),
     )
     op.create_index("ix_registry_member_id_tail", "registry_member", [sa.text(ID_TAIL)])
     op.drop_index("ix_registry_member_name", table_name="registry_member")
