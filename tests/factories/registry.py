@@ -4,6 +4,10 @@ import csv
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from fupin.registry.idnumber import check_char
 from fupin.tabular.layout import layouts
@@ -92,3 +96,22 @@ def write_csv(path: Path, people: list[Person], headers: list[str] | None = None
             row = person.row()
             writer.writerow([row.get(header, "") for header in headers])
     return path
+
+
+def load_people(session: "Session", folder: Path, people: list[Person], name: str = "people.csv") -> None:
+    """Put households and members into the database through the real importer, as officials would."""
+    from datetime import date
+
+    from fupin.audit import Actor
+    from fupin.config import Settings
+    from fupin.registry.importer import import_file
+
+    result = import_file(
+        session=session,
+        path=write_csv(folder / name, people),
+        actor=Actor("factory", "import"),
+        settings=Settings(),
+        today=date(2026, 11, 23),
+    )
+    assert result.total("rejected") == 0, [p.text() for sheet in result.sheets for p in sheet.problems]
+    session.commit()

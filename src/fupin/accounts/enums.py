@@ -22,6 +22,15 @@ class Role(StrEnum):
         return self not in {Role.inspector, Role.steward, Role.viewer}
 
     @property
+    def may_reveal(self) -> bool:
+        """Whether the role may see whole ID numbers, phones and bank accounts (each time with a logged reason).
+
+        The one place this is decided: officers who work the cases (county, township, village within their own
+        village by scope) and administrators; inspectors, data stewards and viewers see masked values only.
+        """
+        return self in REVEALING_ROLES
+
+    @property
     def manages_users(self) -> bool:
         return self is Role.admin
 
@@ -34,6 +43,8 @@ class Role(StrEnum):
                 return role
         return None
 
+
+REVEALING_ROLES = frozenset({Role.admin, Role.county, Role.township, Role.village})
 
 LABELS = {
     Role.admin: "系统管理员",

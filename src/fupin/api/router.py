@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from fupin.api import accounts, analytics
+from fupin.api import accounts, analytics, registry
 from fupin.api.errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
 router.include_router(accounts.router)
 router.include_router(analytics.router)
+router.include_router(registry.router)

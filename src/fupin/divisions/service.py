@@ -83,3 +83,11 @@ def existing_codes(*, session: Session, codes: Sequence[str]) -> pa.Table:
         chunk = list(codes[start : start + 5_000])
         rows.append(fetch(session, select(Division.code, Division.level).where(Division.code.in_(chunk), LIVE), schema))
     return pa.concat_tables(rows) if rows else schema.empty_table()
+
+
+def names(*, session: Session, codes: Sequence[str]) -> dict[str, str]:
+    """code → name of the given live units, in one query (for labelling a page of rows)."""
+    if not codes:
+        return {}
+    statement = select(Division.code, Division.name).where(Division.code.in_(set(codes)), Division.valid_to.is_(None))
+    return {str(code): str(name) for code, name in session.execute(statement)}

@@ -168,6 +168,14 @@ def _codes(spec: FieldSpec, value: str, codelist: CodeList) -> tuple[str, str]:
     return stored, error
 
 
+def describe(
+    spec: FieldSpec | None, slug: str, detail: str | None, lists: dict[str, CodeList]
+) -> tuple[str, str | None]:
+    """(message, expected) of a problem, the same words for the error workbook, the pages and the API."""
+    message = MESSAGES[slug].text + (f"（{detail}）" if detail else "")
+    return message, expected_for(spec, slug, lists) if spec else MESSAGES[slug].expected
+
+
 def expected_for(spec: FieldSpec, slug: str, lists: dict[str, CodeList]) -> str | None:
     """What a user should write instead, for messages that depend on the field."""
     if slug == "bad-code" and spec.codelist:

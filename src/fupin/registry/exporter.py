@@ -4,9 +4,10 @@ import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fupin.divisions.models import Division
@@ -23,11 +24,22 @@ LEVEL_LENGTH = {"province": 2, "prefecture": 4, "county": 6, "township": 9, "vil
 TEXT_KINDS = {"id_number", "phone", "division", "text", "code", "codes", "bool", "date"}
 
 
-def export(*, session: Session, scope: Scope, layout_name: str, path: Path, year: int | None = None) -> int:
-    """Write the households or members in scope to CSV or XLSX (by the path's suffix); return the row count."""
+def export(
+    *,
+    session: Session,
+    scope: Scope,
+    layout_name: str,
+    path: Path,
+    year: int | None = None,
+    only: Select[Any] | None = None,
+) -> int:
+    """Write the households or members in scope to CSV or XLSX (by the path's suffix); return the row count.
+
+    `only` (a statement of household ids, e.g. a filtered list's) narrows the export further; the scope still applies.
+    """
     layout = layouts()[layout_name]
     with workspace() as duck:
-        _load_scope(session, duck, scope, year)
+        _load_scope(session, duck, scope, year, only)
         duck.execute(f"CREATE OR REPLACE TABLE out AS SELECT {_select_list(layout, year)} FROM {_source(layout)}")
         count = duck.execute("SELECT count(*) FROM out").fetchone()
         if path.suffix.lower() == ".csv":
@@ -37,8 +49,10 @@ def export(*, session: Session, scope: Scope, layout_name: str, path: Path, year
     return int(count[0]) if count else 0
 
 
-def _load_scope(session: Session, duck: duckdb.DuckDBPyConnection, scope: Scope, year: int | None) -> None:
-    live = Household.deleted_at.is_(None)
+def _load_scope(
+    session: Session, duck: duckdb.DuckDBPyConnection, scope: Scope, year: int | None, only: Select[Any] | None
+) -> None:
+    live = Household.deleted_at.is_(None) if only is None else Household.deleted_at.is_(None) & Household.id.in_(only)
     households = select(Household.id, *[getattr(Household, s.name) for s in HOUSEHOLD_FIELDS]).where(
         live, scope.condition(Household.division_code)
     )

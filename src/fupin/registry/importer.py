@@ -22,7 +22,7 @@ from fupin.engine.base import fetch_columns
 from fupin.engine.duck import register, to_arrow, workspace
 from fupin.errors import Location, Problem
 from fupin.registry import codelists
-from fupin.registry.checks import MESSAGES, expected_for
+from fupin.registry.checks import describe
 from fupin.registry.existing import fetch_existing
 from fupin.registry.locating import location_problems, plan_location
 from fupin.registry.models import Household, Member
@@ -327,7 +327,6 @@ def _problem(
     detail: str | None,
     headers: dict[str, str],
 ) -> Problem:
-    message = MESSAGES[slug].text + (f"（{detail}）" if detail else "")
     spec = spec_for(name.replace("__", ".", 1)) if "__" in name else None
-    expected = expected_for(spec, slug, context.lists) if spec else MESSAGES[slug].expected
+    message, expected = describe(spec, slug, detail, context.lists)
     return Problem(slug, message, Location(sheet=sheet, row=row, field=headers.get(name, name)), value, expected)

@@ -27,6 +27,14 @@ class Household(Tracked, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # The household list: a scope (code range) read in 户编号 order.
+        Index(
+            "ix_registry_household_division_number",
+            "division_code",
+            "household_number",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -91,12 +99,16 @@ class Member(Tracked, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # Search by the last digits of an ID number (service.id_tail writes the same expression).
+        Index("ix_registry_member_id_tail", text("substr(id_number, length(id_number) - 3)")),
+        # Names by prefix: LIKE 'x%' on PostgreSQL needs pattern ops under a non-C collation; SQLite uses a range.
+        Index("ix_registry_member_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     household_id: Mapped[int] = mapped_column(Integer, ForeignKey("registry_household.id"), index=True)
     person_number: Mapped[str | None] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(50), index=True)
+    name: Mapped[str] = mapped_column(String(50))
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date | None] = mapped_column(Date)
     id_type: Mapped[str] = mapped_column(String(20))

@@ -10,7 +10,7 @@ from fupin.api.router import router as api_router
 from fupin.config import Settings
 from fupin.db import make_engine, make_sessionmaker, utcnow
 from fupin.errors import FupinError, Location, Problem
-from fupin.web import accounts, divisions, errors, home, signin
+from fupin.web import accounts, divisions, errors, home, registry, registry_edit, signin
 from fupin.web.deps import verify_csrf
 from fupin.web.render import templates
 from fupin.web.static_files import static_files, vendor_files
@@ -45,7 +45,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     app.state.clock = clock
     app.state.sessionmaker = make_sessionmaker(engine)
     app.include_router(api_router, prefix=API_PREFIX)
-    for pages in (signin.router, home.router, accounts.router, divisions.router):
+    for pages in (signin.router, home.router, accounts.router, divisions.router, registry.router, registry_edit.router):
         app.include_router(pages, dependencies=[Depends(verify_csrf)], include_in_schema=False)
     app.mount("/static", static_files(), name="static")
     templates.env.globals["vendor"] = vendor_files()  # base.html links only the library files that are there

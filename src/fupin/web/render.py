@@ -24,7 +24,7 @@ def menu(principal: Principal) -> list[MenuItem]:
     items = [
         MenuItem("首页", "/"),
         MenuItem("行政区划", "/divisions"),
-        MenuItem("农户", None),
+        MenuItem("农户", "/households"),
         MenuItem("导入", None),
     ]
     if principal.role.manages_users:

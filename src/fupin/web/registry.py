@@ -1,0 +1,196 @@
+"""农户 pages: the list (filters, sorting, paging, export of the filtered set) and one household's page."""
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from starlette.background import BackgroundTask
+from starlette.responses import FileResponse, Response
+
+from fupin import audit
+from fupin.accounts.principal import Principal
+from fupin.api.deps import DbSession, Now, SettingsDep
+from fupin.api.registry import ListQuery
+from fupin.divisions import service as divisions
+from fupin.divisions.scope import Scope
+from fupin.errors import FupinError
+from fupin.registry import codelists, editing, exporter, history, service
+from fupin.registry.detail import detail
+from fupin.registry.fields import HOUSEHOLD_BY_NAME, INCOME_FIELDS, MEMBER_FIELDS
+from fupin.registry.filters import Flag, PageRequest, SortKey
+from fupin.registry.models import Household
+from fupin.registry.privacy import mask_id
+from fupin.web.deps import ActorDep, CurrentUser, ScopeDep
+from fupin.web.form_fields import Form
+from fupin.web.render import by_field, page
+
+router = APIRouter()
+HOME = ("首页", "/")
+LIST = ("农户", "/households")
+LONG_NUMBER = re.compile(r"[0-9]{11,}[0-9Xx]?")
+HOUSEHOLD_GROUPS = (
+    ("基本信息", ("division_code", "group_name", "phone", "bank_name", "bank_account", "household_type",
+                  "household_attribute", "identification_standard")),
+    ("贫困状态", ("poverty_status", "identified_date", "exit_year", "monitoring_category", "main_cause",
+                  "other_causes", "military_family", "relocated", "relocation_mode", "no_labour_safety_net")),
+    ("土地", ("cultivated_land_mu", "irrigated_land_mu", "forest_land_mu", "returned_forest_mu", "orchard_mu",
+              "pasture_mu", "water_surface_mu")),
+    ("住房和饮水", ("house_area_m2", "house_structure", "house_built_year", "house_safety_grade", "dilapidated",
+                    "water_source", "water_safe", "water_difficult", "water_quantity_lpd", "water_fetch_minutes",
+                    "water_guaranteed", "water_quality_ok")),
+    ("生产生活条件", ("household_power", "production_power", "radio_tv", "access_road_type", "road_distance_km",
+                      "sanitary_toilet", "main_fuel", "coop_member", "enterprise_link", "entrepreneur_link",
+                      "industry_support_type")),
+)  # fmt: skip
+MEMBER_COLUMNS = ("name", "relation", "sex", "birth_date", "id_number", "phone", "education", "school_status",
+                  "health", "labour_skill", "work_months", "ins_resident_medical")  # fmt: skip
+
+
+def trail(db: DbSession, scope: Scope, code: str, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    """首页 › 农户 › the division path inside the user's scope (each a filtered list) › the page itself."""
+    chain = [unit for unit in divisions.parent_chain(session=db, code=code) if scope.covers(unit.code)]
+    steps: list[tuple[str, str | None]] = [HOME, LIST]
+    steps += [(unit.name, "/households?" + urlencode({"division": unit.code})) for unit in chain]
+    return steps + list(tail)
+
+
+@router.get("/households", summary="农户列表")
+def households(
+    request: Request,
+    query: Annotated[ListQuery, Query()],
+    principal: CurrentUser,
+    scope: ScopeDep,
+    db: DbSession,
+    settings: SettingsDep,
+    now: Now,
+    deleted: str = "",
+) -> Response:
+    found = service.list_(session=db, scope=scope, filters=query.filters(), page=_page(query), today=now.date())
+    villages = divisions.names(session=db, codes=[row.division_code for row in found.rows])
+    params = query.model_dump(exclude_defaults=True, exclude={"offset"})
+    return page(
+        request,
+        "registry/list.html",
+        principal=principal,
+        title="农户",
+        breadcrumbs=[HOME, ("农户", None)],
+        found=found,
+        villages=villages,
+        heads={key: (head.name, mask_id(head.id_number)) for key, head in found.heads.items()},
+        query=query,
+        flags=list(Flag),
+        sort_keys=list(SortKey),
+        lists=codelists.load(settings.codelists_file),
+        link=lambda **changes: "/households?" + urlencode({**params, **changes}, doseq=True),
+        export_link="/households/export?" + urlencode(params, doseq=True),
+        deleted=deleted,
+    )
+
+
+def _page(query: ListQuery) -> PageRequest:
+    return PageRequest(query.sort, query.desc, query.limit, query.offset)
+
+
+@router.get("/households/export", summary="导出筛选后的农户（国家系统人口信息格式 XLSX）")
+def export(
+    query: Annotated[ListQuery, Query()], principal: CurrentUser, scope: ScopeDep, actor: ActorDep, db: DbSession,
+    now: Now,
+) -> Response:  # fmt: skip
+    principal.require_reveal()  # the national layout carries whole ID numbers, so only roles that may see them
+    only = service.matching_ids(
+        scope=scope, filters=query.filters(), today=now.date(), dialect=db.get_bind().dialect.name
+    )
+    handle, name = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    path = Path(name)
+    rows = exporter.export(session=db, scope=scope, layout_name="national_member", path=path, only=only)
+    filters = query.model_dump(mode="json", exclude_defaults=True)
+    changeset = audit.open_changeset(session=db, actor=actor, purpose="导出", source=path.name)
+    changeset.summary = {"rows": rows, "filters": filters, "layout": "national_member"}
+    db.commit()
+    filename = f"农户名单_{now:%Y%m%d_%H%M}.xlsx"
+    return FileResponse(path, filename=filename, background=BackgroundTask(path.unlink, missing_ok=True))
+
+
+@router.get("/households/{household_id}", summary="农户详情")
+def household_page(
+    request: Request, household_id: int, principal: CurrentUser, scope: ScopeDep, db: DbSession, saved: str = ""
+) -> Response:
+    household = service.get_or_raise(session=db, scope=scope, household_id=household_id)
+    return _detail_page(request, principal, scope, db, household, revealed=False, saved=saved)
+
+
+@router.post("/households/{household_id}/reveal", summary="查看完整证件号码、电话和银行账号")
+def reveal(
+    request: Request, household_id: int, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
+    db: DbSession,
+) -> Response:  # fmt: skip
+    household = service.get_or_raise(session=db, scope=scope, household_id=household_id)
+    principal.require_reveal()
+    try:
+        changeset = audit.open_changeset(session=db, actor=actor, purpose="查看完整信息")
+        editing.reveal(session=db, changeset=changeset, household=household, reason=form.get("reason", ""))
+    except FupinError as error:
+        db.rollback()
+        errors = by_field(error.problems)
+        return _detail_page(request, principal, scope, db, household, revealed=False, errors=errors, status_code=422)
+    db.commit()
+    return _detail_page(request, principal, scope, db, household, revealed=True)
+
+
+def _detail_page(
+    request: Request,
+    principal: Principal,
+    scope: Scope,
+    db: DbSession,
+    household: Household,
+    *,
+    revealed: bool,
+    saved: str = "",
+    errors: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    shown = detail(session=db, household=household, reveal=revealed)
+    return page(
+        request,
+        "registry/detail.html",
+        principal=principal,
+        title=f"农户 {household.household_number}",
+        breadcrumbs=trail(db, scope, household.division_code, (household.household_number, None)),
+        household=household,
+        shown=shown,
+        values=shown.household.model_dump(),
+        groups=HOUSEHOLD_GROUPS,
+        labels={name: spec.label for name, spec in HOUSEHOLD_BY_NAME.items()},
+        member_labels={spec.name: spec.label for spec in MEMBER_FIELDS},
+        member_columns=MEMBER_COLUMNS,
+        income_fields=INCOME_FIELDS,
+        entries=_history(db, household, revealed),
+        can_edit=scope.can_capture(household.division_code),
+        may_reveal=principal.role.may_reveal,
+        revealed=revealed,
+        saved=saved,
+        errors=errors or {},
+        status_code=status_code,
+    )
+
+
+def _history(db: DbSession, household: Household, revealed: bool) -> list[dict[str, Any]]:
+    """The audit trail, with long numbers (IDs, phones, accounts) masked unless the user revealed them."""
+    rows = []
+    for entry in history.history(session=db, household=household):
+        before = json.dumps(entry.before, ensure_ascii=False, default=str) if entry.before else ""
+        after = json.dumps(entry.after, ensure_ascii=False, default=str) if entry.after else ""
+        if not revealed:
+            before, after = _mask_numbers(before), _mask_numbers(after)
+        rows.append({"entry": entry, "before": before, "after": after})
+    return rows
+
+
+def _mask_numbers(text: str) -> str:
+    return LONG_NUMBER.sub(lambda match: mask_id(match.group(0)) or "", text)

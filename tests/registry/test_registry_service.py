@@ -1,0 +1,90 @@
+"""The household list: every filter, sorting, paging caps, soft deletes and the scope, on both databases."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fupin.divisions.scope import Scope
+from fupin.registry import service
+from fupin.registry.filters import MAX_PAGE_SIZE, Flag, HouseholdFilter, PageRequest, SortKey
+from fupin.registry.models import Household, Member
+from fupin.registry.privacy import mask_account, mask_id, mask_phone
+from tests.factories.registry import family, load_people
+
+TODAY = date(2026, 11, 23)
+COUNTY = Scope.of("520526")
+
+
+@pytest.fixture
+def loaded(session: Session, tmp_path: Path) -> list[Household]:
+    people = (
+        family("5205261000340001", 3) + family("5205261000340002", 2) + family("5205261000560001", 4, 村="同心社区")
+    )
+    people[5].extra = {"是否参加新型农村合作医疗（城乡居民基本医疗保险）": "否"}
+    load_people(session, tmp_path, people)
+    households = list(session.scalars(select(Household).order_by(Household.household_number)))
+    households[0].house_safety_grade = "C"  # household-level values the member layout does not carry
+    households[1].main_cause, households[1].poverty_status = "因病", "已脱贫"
+    session.flush()
+    return households
+
+
+def numbers(scope: Scope, session: Session, page: PageRequest | None = None, **filters: object) -> list[str]:
+    found = service.list_(
+        session=session,
+        scope=scope,
+        filters=HouseholdFilter(**filters),
+        page=page or PageRequest(),
+        today=TODAY,  # type: ignore[arg-type]
+    )
+    return [row.household_number for row in found.rows]
+
+
+def test_filters(session: Session, loaded: list[Household]) -> None:
+    assert numbers(COUNTY, session) == ["5205261000340001", "5205261000340002", "5205261000560001"]
+    assert numbers(COUNTY, session, division="520526100056") == ["5205261000560001"]
+    assert numbers(COUNTY, session, division="5205") == numbers(COUNTY, session)
+    assert numbers(COUNTY, session, village="520526100034") == ["5205261000340001", "5205261000340002"]
+    assert numbers(COUNTY, session, village="5205' OR 1=1") == []
+    assert numbers(COUNTY, session, main_cause="因病") == ["5205261000340002"]
+    assert numbers(COUNTY, session, poverty_status="已脱贫") == ["5205261000340002"]
+    assert numbers(COUNTY, session, flags=(Flag.housing_unsafe,)) == ["5205261000340001"]
+    assert numbers(COUNTY, session, flags=(Flag.no_medical_insurance,)) == ["5205261000560001"]
+
+
+def test_text_search_by_id_tail_and_name_prefix(session: Session, loaded: list[Household]) -> None:
+    member = session.scalars(select(Member).where(Member.household_id == loaded[2].id, Member.relation == "户主")).one()
+    assert numbers(COUNTY, session, text=member.id_number) == ["5205261000560001"]
+    assert numbers(COUNTY, session, text=member.id_number[-7:]) == ["5205261000560001"]
+    assert numbers(COUNTY, session, text="张小") == ["5205261000340001", "5205261000560001"]
+    assert numbers(COUNTY, session, text="5205261000340002") == ["5205261000340002"]
+    for harmless in ("%", "_", "张%", "' OR '1'='1", "\\"):
+        assert numbers(COUNTY, session, text=harmless) == []
+
+
+def test_scope_sort_paging_and_soft_delete(session: Session, loaded: list[Household]) -> None:
+    village = Scope.of("520526100034")
+    assert numbers(village, session, division="52") == ["5205261000340001", "5205261000340002"]
+    assert numbers(Scope(view_prefix=None), session) == []
+    descending = PageRequest(SortKey.household_number, descending=True, limit=1, offset=1)
+    assert numbers(COUNTY, session, descending) == ["5205261000340002"]
+    assert PageRequest(limit=10_000).clamped().limit == MAX_PAGE_SIZE
+    page = service.list_(session=session, scope=COUNTY, filters=HouseholdFilter(), page=PageRequest(), today=TODAY)
+    assert page.total == 3
+    assert page.sizes[loaded[2].id] == 4
+    assert page.heads[loaded[0].id].name == "张大"
+    loaded[0].deleted_at = TODAY  # type: ignore[assignment]
+    session.flush()
+    assert numbers(COUNTY, session) == ["5205261000340002", "5205261000560001"]
+    assert service.get(session=session, scope=COUNTY, household_id=loaded[0].id) is None
+
+
+def test_masks() -> None:
+    assert mask_id("520526198001011234") == "5205**********1234"
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_account("6228480012345678") == "6228********5678"
+    assert mask_id("123") == "***"
+    assert mask_id(None) is None
