@@ -4,6 +4,7 @@ from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
+from fupin.jobs.models import Job
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Helper",
     "Household",
     "Income",
+    "Job",
     "LoginThrottle",
     "Member",
     "PageSession",
