@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from fupin.api import accounts
+from fupin.api import accounts, imports
 from fupin.api.errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
 router.include_router(accounts.router)
+router.include_router(imports.router)

@@ -2,7 +2,7 @@
 
 import typer
 
-from fupin.cli import accounts, db, demo, divisions, registry, serve, synth
+from fupin.cli import accounts, db, demo, divisions, registry, serve, synth, worker
 
 app = typer.Typer(
     name="fupin",
@@ -17,6 +17,7 @@ registry.register(app)
 app.command("synth", help="生成合成的建档立卡数据（测试、演示、性能基准）")(synth.synth)
 app.command("demo", help="建立演示数据库并输出各县汇总")(demo.demo)
 app.command("serve", help="启动网页和 API 服务")(serve.serve)
+app.command("worker", help="运行后台任务（导入）的独立进程")(worker.worker)
 
 
 if __name__ == "__main__":
