@@ -45,7 +45,10 @@ def save(upload: UploadFile | None, settings: Settings) -> StoredFile:
         raise FupinError(Problem("upload-bad-type", message, FIELD, None, "扩展名为 .csv 或 .xlsx 的文件"))
     folder = settings.upload_dir / f"{date.today():%Y%m%d}-{secrets.token_hex(8)}"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"upload{extension}"
+    # The original name (a base name, in a folder of its own) names the sheet of a CSV and the audit's source.
+    target = folder / (
+        filename if len(filename.encode()) <= 200 and not filename.startswith(".") else f"upload{extension}"
+    )
     try:
         size = _copy(upload, target, settings)
         _check_content(target, filename, extension, size)
