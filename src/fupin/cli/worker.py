@@ -1,4 +1,4 @@
-"""`fupin worker`: run background jobs (imports) in a process of its own, beside or instead of `fupin serve`'s thread."""
+"""`fupin worker`: run background jobs (imports) in a process of its own, beside or instead of the serve thread."""
 
 import logging
 from typing import Annotated
