@@ -36,7 +36,14 @@ def run(backend: str, members: int, folder: Path) -> Measurement:
             load_standard_file(session=session, path=shipped_national(), actor=ACTOR)
         for path in files:
             with unit_of_work(engine) as session:
-                import_file(session=session, path=path, actor=ACTOR, settings=settings, checkpoint=session.commit)
+                import_file(
+                    session=session,
+                    path=path,
+                    actor=ACTOR,
+                    settings=settings,
+                    scope=Scope.everything(),
+                    checkpoint=session.commit,
+                )
         with timer() as elapsed, unit_of_work(engine) as session:
             result = assess(
                 session=session, year=2020, scope=Scope.everything(), actor=ACTOR, lists=codelists.load(None)

@@ -13,6 +13,7 @@ from fupin.audit import Actor
 from fupin.config import load_settings
 from fupin.db import make_engine, unit_of_work
 from fupin.divisions.loader import load_files, shipped_guizhou
+from fupin.divisions.scope import Scope
 from fupin.registry.importer import import_file
 from fupin.synth import DEMO_COUNTIES, generate
 from fupin.synth.writer import write_csv, write_xlsx
@@ -40,7 +41,12 @@ def run(backend: str, members: int, kind: str, folder: Path) -> list[Measurement
         ):
             with timer() as elapsed, unit_of_work(engine) as session:
                 result = import_file(
-                    session=session, path=path, actor=ACTOR, settings=settings, checkpoint=session.commit
+                    session=session,
+                    path=path,
+                    actor=ACTOR,
+                    settings=settings,
+                    scope=Scope.everything(),
+                    checkpoint=session.commit,
                 )
             sheet = result.sheets[0]
             assert sheet.rejected == 0, sheet.problems[:3]

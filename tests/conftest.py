@@ -86,7 +86,9 @@ def clock() -> Clock:
 @pytest.fixture
 def app(database_url: str, session: Session, clock: Clock) -> FastAPI:
     """The real app over the test database; requests share the test's savepoint session, so nothing leaks."""
-    settings = Settings(database_url=database_url, secret_key=SecretStr("s" * 40), login_max_failures=3)
+    settings = Settings(
+        database_url=database_url, secret_key=SecretStr("s" * 40), login_max_failures=3, worker_threads=0
+    )
     application = create_app(settings, clock=clock)
     application.dependency_overrides[get_db] = lambda: session
     return application

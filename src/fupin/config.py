@@ -41,6 +41,22 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1, description="How long a locked user name stays locked.")
     password_min_length: int = Field(default=10, ge=8, description="Shortest password accepted.")
     secure_cookies: bool = Field(default=False, description="Send cookies only over HTTPS (set behind a TLS proxy).")
+    upload_dir: Path = Field(
+        default=Path("uploads"),
+        description="Where uploaded files and the error workbooks of their import jobs are kept.",
+    )
+    upload_max_mb: int = Field(default=200, ge=1, description="Largest file accepted for upload, in MiB.")
+    worker_threads: int = Field(
+        default=1, ge=0, le=8, description="Job worker threads `fupin serve` runs (0: jobs wait for `fupin worker`)."
+    )
+    job_poll_seconds: float = Field(default=1.0, gt=0, description="How often an idle worker looks for queued jobs.")
+    job_progress_seconds: float = Field(
+        default=0.5, gt=0, description="How often a running job writes its progress and heartbeat."
+    )
+    job_stale_seconds: int = Field(
+        default=300, ge=10, description="A running job without a heartbeat for this long is queued again or failed."
+    )
+    job_max_attempts: int = Field(default=2, ge=1, description="Runs a job gets before a stale one is failed.")
 
 
 def load_settings(**overrides: object) -> Settings:

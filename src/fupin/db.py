@@ -65,7 +65,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        immediate = connection.get_execution_options().get(IMMEDIATE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+IMMEDIATE_OPTION = "sqlite_begin_immediate"
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for transactions that read and then write while other connections write (a job and its progress).
+
+    On SQLite a deferred transaction that read an older snapshot cannot become a writer once another connection has
+    committed ("database is locked" at once, without waiting): these take the write lock at BEGIN and wait for it.
+    PostgreSQL ignores the option.
+    """
+    return engine.execution_options(**{IMMEDIATE_OPTION: True})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -6,6 +6,7 @@ from fupin.assessment.models import AssessmentRun, Verdict
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
+from fupin.jobs.models import Job
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 from fupin.standards.models import Indicator, MonitoringRange, PovertyLine, StandardSet
 
@@ -22,6 +23,7 @@ __all__ = [
     "Household",
     "Income",
     "Indicator",
+    "Job",
     "LoginThrottle",
     "Member",
     "MonitoringRange",

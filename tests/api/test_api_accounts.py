@@ -139,6 +139,7 @@ def test_non_admins_cannot_reach_user_administration(client: TestClient, session
 def test_openapi_schema_documents_every_route_and_error_body(client: TestClient) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     paths = schema["paths"]
+    # each router adds its own paths; these are the accounts router's
     assert {"/api/v1/auth/token", "/api/v1/me", "/api/v1/me/password", "/api/v1/users"} <= set(paths)
     assert "bearer" in str(schema["components"]["securitySchemes"]).lower()
     for path, operations in paths.items():

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fupin.audit import Actor
 from fupin.config import Settings
+from fupin.divisions.scope import Scope
 from fupin.registry.importer import ImportResult, import_file
 from fupin.synth import generate
 from fupin.synth.writer import write_csv
@@ -44,7 +45,14 @@ def import_tables(session: Session, folder: Path, households: pa.Table, members:
     for table, name in ((households, "户信息"), (members, "人口信息")):
         path = write_csv(table, folder / f"{name}.csv")
         results.append(
-            import_file(session=session, path=path, actor=ACTOR, settings=Settings(), today=date(2026, 11, 23))
+            import_file(
+                session=session,
+                path=path,
+                actor=ACTOR,
+                settings=Settings(),
+                scope=Scope.everything(),
+                today=date(2026, 11, 23),
+            )
         )
     return results
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+from fupin.divisions.scope import Scope
 from fupin.registry.idnumber import check_char
 from fupin.tabular.layout import layouts
 
@@ -111,6 +112,7 @@ def load_people(session: "Session", folder: Path, people: list[Person], name: st
         path=write_csv(folder / name, people),
         actor=Actor("factory", "import"),
         settings=Settings(),
+        scope=Scope.everything(),
         today=date(2026, 11, 23),
     )
     assert result.total("rejected") == 0, [p.text() for sheet in result.sheets for p in sheet.problems]

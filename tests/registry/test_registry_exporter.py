@@ -31,11 +31,14 @@ def test_export_then_import_changes_nothing(session: Session, tmp_path: Path, la
         path=write_csv(tmp_path / "in.csv", people),
         actor=ACTOR,
         settings=Settings(),
+        scope=Scope.everything(),
         today=date(2026, 11, 23),
     )
     out = tmp_path / f"out{suffix}"
     assert export(session=session, scope=Scope.everything(), layout_name=layout, path=out) == 7
-    again = import_file(session=session, path=out, actor=ACTOR, settings=Settings(), today=date(2026, 11, 23)).sheets[0]
+    again = import_file(
+        session=session, path=out, actor=ACTOR, settings=Settings(), scope=Scope.everything(), today=date(2026, 11, 23)
+    ).sheets[0]
     assert (again.read, again.unchanged, again.inserted, again.updated, again.rejected) == (7, 7, 0, 0, 0)
 
 
@@ -46,6 +49,7 @@ def test_export_respects_the_scope(session: Session, tmp_path: Path) -> None:
         path=write_csv(tmp_path / "in.csv", people),
         actor=ACTOR,
         settings=Settings(),
+        scope=Scope.everything(),
         today=date(2026, 11, 23),
     )
     assert (

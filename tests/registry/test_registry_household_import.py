@@ -83,7 +83,9 @@ def write(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def run(session: Session, path: Path) -> ImportResult:
-    return import_file(session=session, path=path, actor=ACTOR, settings=Settings(), today=date(2026, 11, 23))
+    return import_file(
+        session=session, path=path, actor=ACTOR, settings=Settings(), scope=Scope.everything(), today=date(2026, 11, 23)
+    )
 
 
 def test_household_rows_store_fields_and_one_year_of_income(session: Session, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fupin.audit import Actor, AuditEvent
 from fupin.config import Settings
+from fupin.divisions.scope import Scope
 from fupin.registry.importer import ImportResult, SheetResult, import_file
 from fupin.registry.models import Household, Member
 from tests.factories.registry import OTHER_VILLAGE, VILLAGE_CODE, Person, family, national_headers, write_csv
@@ -18,7 +19,15 @@ TODAY = date(2026, 11, 23)
 
 
 def run(session: Session, path: Path, *, dry_run: bool = False) -> ImportResult:
-    return import_file(session=session, path=path, actor=ACTOR, settings=Settings(), dry_run=dry_run, today=TODAY)
+    return import_file(
+        session=session,
+        path=path,
+        actor=ACTOR,
+        settings=Settings(),
+        scope=Scope.everything(),
+        dry_run=dry_run,
+        today=TODAY,
+    )
 
 
 def slugs(sheet: SheetResult) -> set[tuple[int, str]]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fupin.audit import Actor
 from fupin.config import load_settings
+from fupin.divisions.scope import Scope
 from fupin.registry.importer import ImportResult, SheetResult, import_file
 from fupin.registry.models import Member
 from fupin.synth import DEMO_COUNTIES, Synthetic, generate
@@ -28,7 +29,9 @@ def dirty() -> Synthetic:
 
 
 def run(session: Session, path: Path) -> SheetResult:
-    result: ImportResult = import_file(session=session, path=path, actor=ACTOR, settings=load_settings())
+    result: ImportResult = import_file(
+        session=session, path=path, actor=ACTOR, settings=load_settings(), scope=Scope.everything()
+    )
     assert len(result.sheets) == 1
     return result.sheets[0]
 

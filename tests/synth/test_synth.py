@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from fupin.audit import Actor
 from fupin.cli.main import app
 from fupin.config import load_settings
+from fupin.divisions.scope import Scope
 from fupin.registry import codelists, idnumber
 from fupin.registry.fields import INCOME_PARTS
 from fupin.registry.importer import import_file
@@ -241,7 +242,13 @@ def test_a_clean_set_imports_without_a_single_rejection(session: Session, tmp_pa
     data = generate(members=2_000, seed=21, counties=list(DEMO_COUNTIES), year=2020)
     actor, settings = Actor("test", "system"), load_settings()
     imported = [
-        import_file(session=session, path=write_csv(table, tmp_path / name), actor=actor, settings=settings).sheets[0]
+        import_file(
+            session=session,
+            path=write_csv(table, tmp_path / name),
+            actor=actor,
+            settings=settings,
+            scope=Scope.everything(),
+        ).sheets[0]
         for table, name in ((data.households, "户信息.csv"), (data.members, "人口信息.csv"))
     ]
     households, members = imported

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from fupin.accounts.enums import Role
 from fupin.audit import Actor, AuditEvent, Changeset
 from fupin.config import Settings
+from fupin.divisions.scope import Scope
 from fupin.registry.importer import import_file
 from fupin.registry.models import Household, Member
 from tests.factories.accounts import PASSWORD, make_user
@@ -232,7 +233,12 @@ def test_export_of_a_filtered_set_round_trips_through_import(
     path = tmp_path / "export.xlsx"
     path.write_bytes(export.content)
     result = import_file(
-        session=session, path=path, actor=Actor("t", "import"), settings=Settings(), today=date(2026, 11, 23)
+        session=session,
+        path=path,
+        actor=Actor("t", "import"),
+        settings=Settings(),
+        scope=Scope.everything(),
+        today=date(2026, 11, 23),
     )
     sheet = result.sheets[0]
     assert (sheet.read, sheet.inserted, sheet.updated, sheet.rejected) == (3, 0, 0, 0)

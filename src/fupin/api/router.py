@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from fupin.api import accounts, analytics, registry
+from fupin.api import accounts, analytics, imports, registry
 from fupin.api.errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
 router.include_router(accounts.router)
 router.include_router(analytics.router)
 router.include_router(registry.router)
+router.include_router(imports.router)

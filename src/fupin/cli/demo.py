@@ -52,7 +52,14 @@ def _load_synthetic(engine: object, settings: object, members: int, seed: int) -
         members_csv = write_csv(data.members, Path(folder) / "人口信息.csv")
         for path in (households_csv, members_csv):
             with unit_of_work(engine) as session:  # type: ignore[arg-type]
-                import_file(session=session, path=path, actor=DEMO, settings=settings, checkpoint=session.commit)  # type: ignore[arg-type]
+                import_file(
+                    session=session,
+                    path=path,
+                    actor=DEMO,
+                    settings=settings,  # type: ignore[arg-type]
+                    scope=Scope.everything(),
+                    checkpoint=session.commit,
+                )
 
 
 def _print(summaries: list, url: str) -> None:  # type: ignore[type-arg]

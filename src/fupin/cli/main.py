@@ -2,7 +2,19 @@
 
 import typer
 
-from fupin.cli import accounts, analytics, assessment, db, demo, divisions, registry, serve, standards, synth
+from fupin.cli import (
+    accounts,
+    analytics,
+    assessment,
+    db,
+    demo,
+    divisions,
+    registry,
+    serve,
+    standards,
+    synth,
+    worker,
+)
 
 app = typer.Typer(
     name="fupin",
@@ -20,6 +32,7 @@ app.command("synth", help="生成合成的建档立卡数据（测试、演示�
 app.command("demo", help="建立演示数据库并输出各县汇总")(demo.demo)
 app.command("assess", help="按当前评估标准评估范围内每一户（结果连同所用标准版本保存）")(assessment.assess_command)
 app.command("serve", help="启动网页和 API 服务")(serve.serve)
+app.command("worker", help="运行后台任务（导入）的独立进程")(worker.worker)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ def import_command(
                 path=file,
                 actor=cli_actor("import"),
                 settings=settings,
+                scope=Scope.everything(),
                 dry_run=dry_run,
                 progress=progress,
                 checkpoint=session.commit,

@@ -17,6 +17,7 @@ from fupin.config import Settings
 from fupin.db import unit_of_work
 from fupin.divisions.loader import load_files, shipped_guizhou
 from fupin.divisions.models import Division
+from fupin.divisions.scope import Scope
 from fupin.registry.importer import SheetResult, import_file
 from fupin.synth import DEMO_COUNTIES, Synthetic, generate
 from fupin.synth.generate import MAX_DIRTY_SHARE
@@ -141,7 +142,12 @@ def _import(data: Synthetic, settings: Settings) -> None:
 def _import_file(engine: Engine, settings: Settings, path: Path) -> SheetResult:
     with unit_of_work(engine) as session:
         result = import_file(
-            session=session, path=path, actor=cli_actor("synth"), settings=settings, checkpoint=session.commit
+            session=session,
+            path=path,
+            actor=cli_actor("synth"),
+            settings=settings,
+            scope=Scope.everything(),
+            checkpoint=session.commit,
         )
     return result.sheets[0]
 

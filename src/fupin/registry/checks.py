@@ -36,6 +36,7 @@ MESSAGES: dict[str, Message] = {
     "unknown-division": Message("区划代码不存在", "已导入的区划代码表中的村级代码"),
     "not-village": Message("区划代码不是村级（第5级）代码", "12位村级统计用区划代码"),
     "unknown-village": Message("按省/市/县/乡/村名称找不到对应的村", "与统计用区划代码表一致的名称"),
+    "village-out-of-scope": Message("该村不在您的数据录入范围内", "您的录入范围之内的村（请由上级或该村所属单位导入）"),
     "sex-mismatch": Message("性别与证件号码第17位不一致", "奇数为男，偶数为女"),
     "birth-mismatch": Message("出生日期与证件号码中的出生日期不一致", "与证件号码第7-14位相同"),
     "education-and-school": Message("文化程度和在校生状况只能填写其中一项", "在校生填写在校生状况，其他人填写文化程度"),

@@ -8,6 +8,7 @@ from sqlalchemy import literal_column, select, table
 from fupin.engine.base import drop_temp, fetch_columns, temp_keys
 from fupin.engine.duck import register
 from fupin.errors import FupinError, Location, Problem
+from fupin.registry.capture import scope_problems
 from fupin.registry.existing import fetch_existing
 from fupin.registry.fields import INCOME_FIELDS, INCOME_PARTS
 from fupin.registry.locating import location_problems, plan_location
@@ -38,6 +39,8 @@ def import_household_sheet(context: "_Context", sheet: Sheet, binding: Binding) 
 
     duck, session = context.duck, context.session
     result = SheetResult(sheet.name, binding.layout.name, sheet.headers, read=sheet.table.num_rows)
+    context.progress("校验户信息", 0, result.read)
+    context.checkpoint()
     has = {column_name(column.target) for column in binding.by_index.values()}
     _require_year(has, sheet.name)
     incomes = sorted(name for name in has if name.startswith("income__"))
@@ -53,8 +56,11 @@ def import_household_sheet(context: "_Context", sheet: Sheet, binding: Binding) 
     if incomes:
         _income_rules(duck, has, context.settings.income_tolerance_yuan)
     fetch_existing(session, duck, households=f"SELECT {KEY} AS key FROM staged", persons=None)
+    scope_problems(duck, context.scope, KEY)
     _finish_problems(context, sheet, binding, result)
     create_valid(duck)
+    context.progress("写入户信息", 0, result.read - result.rejected)
+    context.checkpoint()  # the checks only read: end that transaction, so the writes start a fresh one
     fields = [
         "division_code",
         *sorted(

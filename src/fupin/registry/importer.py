@@ -18,10 +18,12 @@ from fupin.analytics import service as analytics
 from fupin.audit import Actor, Changeset, open_changeset
 from fupin.config import Settings
 from fupin.db import utcnow
+from fupin.divisions.scope import Scope
 from fupin.engine.base import fetch_columns
 from fupin.engine.duck import register, to_arrow, workspace
 from fupin.errors import Location, Problem
 from fupin.registry import codelists
+from fupin.registry.capture import scope_problems
 from fupin.registry.checks import describe
 from fupin.registry.existing import fetch_existing
 from fupin.registry.locating import location_problems, plan_location
@@ -82,6 +84,7 @@ class _Context:
     session: Session
     duck: duckdb.DuckDBPyConnection
     settings: Settings
+    scope: Scope
     lists: dict[str, codelists.CodeList]
     today: date
     dry_run: bool
@@ -96,12 +99,16 @@ def import_file(
     path: Path,
     actor: Actor,
     settings: Settings,
+    scope: Scope,
     dry_run: bool = False,
     progress: Progress | None = None,
     checkpoint: Checkpoint | None = None,
     today: date | None = None,
 ) -> ImportResult:
-    """Import every recognised sheet of a file; `checkpoint` (the caller's commit) runs between write chunks."""
+    """Import every recognised sheet of a file; `checkpoint` (the caller's commit) runs between write chunks.
+
+    Rows whose village lies outside `scope`'s capture prefix are rejected (`Scope.everything()` for the CLI).
+    """
     report = progress or (lambda _phase, _done, _total: None)
     report("读取文件", 0, 1)
     sheets = read_sheets(path, looks_like_header)
@@ -110,12 +117,15 @@ def import_file(
         key=lambda pair: pair[1].layout.kind != "household",
     )
     changeset = None if dry_run else open_changeset(session=session, actor=actor, purpose="导入", source=path.name)
+    if changeset is not None and checkpoint is not None:
+        checkpoint()  # no write lock held through the checks (SQLite has one), so a job's progress can be recorded
     results = []
     with workspace(settings.work_dir) as duck:
         context = _Context(
             session,
             duck,
             settings,
+            scope,
             codelists.load(settings.codelists_file),
             today or date.today(),
             dry_run,
@@ -167,6 +177,7 @@ def _import_member_sheet(context: _Context, sheet: Sheet, binding: Binding) -> S
     duck, session = context.duck, context.session
     result = SheetResult(sheet.name, binding.layout.name, sheet.headers, read=sheet.table.num_rows)
     context.progress("校验", 0, result.read)
+    context.checkpoint()
     has = {column_name(column.target) for column in binding.by_index.values()}
     plan = plan_staging(duck, sheet, binding, context.lists, context.today)
     plan_location(session, duck, plan, has)
@@ -189,8 +200,11 @@ def _import_member_sheet(context: _Context, sheet: Sheet, binding: Binding) -> S
         household_fields=[name.removeprefix("household__") for name in household_columns],
     )
     household_rules(duck, household_columns)
+    scope_problems(duck, context.scope, "member__household_number")
     _finish_problems(context, sheet, binding, result)
     create_valid(duck)
+    context.progress("写入", 0, result.read - result.rejected)
+    context.checkpoint()  # the checks only read: end that transaction, so the writes start a fresh one
     _upsert_households(context, household_columns, result)
     _upsert_members(context, has, result)
     return result

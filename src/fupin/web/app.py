@@ -10,7 +10,9 @@ from fupin.api.router import router as api_router
 from fupin.config import Settings
 from fupin.db import make_engine, make_sessionmaker, utcnow
 from fupin.errors import FupinError, Location, Problem
-from fupin.web import accounts, divisions, errors, home, registry, registry_edit, signin
+from fupin.job_kinds import HANDLERS
+from fupin.jobs.worker import Worker
+from fupin.web import accounts, divisions, errors, home, imports, registry, registry_edit, signin
 from fupin.web.deps import verify_csrf
 from fupin.web.render import templates
 from fupin.web.static_files import static_files, vendor_files
@@ -27,9 +29,15 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
         )
     engine = make_engine(settings.database_url)
 
+    workers = [Worker(engine=engine, settings=settings, handlers=HANDLERS) for _ in range(settings.worker_threads)]
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        for worker in workers:
+            worker.start()
         yield
+        for worker in workers:
+            worker.stop()  # each finishes the job in hand; a job cut short is taken up again once stale
         engine.dispose()
 
     app = FastAPI(
@@ -47,6 +55,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     app.include_router(api_router, prefix=API_PREFIX)
     for pages in (signin.router, home.router, accounts.router, divisions.router, registry.router, registry_edit.router):
         app.include_router(pages, dependencies=[Depends(verify_csrf)], include_in_schema=False)
+    app.include_router(
+        imports.router,
+        dependencies=[Depends(imports.upload_limit), Depends(verify_csrf)],
+        include_in_schema=False,
+    )
     app.mount("/static", static_files(), name="static")
     templates.env.globals["vendor"] = vendor_files()  # base.html links only the library files that are there
     errors.install(app)

@@ -25,7 +25,7 @@ def menu(principal: Principal) -> list[MenuItem]:
         MenuItem("首页", "/"),
         MenuItem("行政区划", "/divisions"),
         MenuItem("农户", "/households"),
-        MenuItem("导入", None),
+        MenuItem("导入", "/imports"),
     ]
     if principal.role.manages_users:
         items.append(MenuItem("用户管理", "/users"))

@@ -1,7 +1,7 @@
 """analytics: per-village figures and monthly trend per unit
 
 Revision ID: 20261123_0400
-Revises: 20261123_0200
+Revises: 20261123_0300
 Create Date: 2026-11-23 12:21:06.637375
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261123_0400"
-down_revision: str | None = "20261123_0200"
+down_revision: str | None = "20261123_0300"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,8 @@
+"""Every kind of background job and its handler: what `fupin serve`'s worker thread and `fupin worker` can run."""
+
+from collections.abc import Mapping
+
+from fupin.jobs.worker import Handler
+from fupin.registry import import_job
+
+HANDLERS: Mapping[str, Handler] = {import_job.KIND: import_job.run}

@@ -1,0 +1,1 @@
+"""Background jobs: a table in the system of record, claimed by worker threads or `fupin worker` processes."""
