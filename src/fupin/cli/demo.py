@@ -1,4 +1,5 @@
-"""`fupin demo`: a demo database over Guizhou's nine last-listed counties, then its summary per county."""
+"""`fupin demo`: a demo database over Guizhou's nine last-listed counties, its summary per county, demo accounts,
+the national standard and a first assessment; then the pages and the API are served (unless --no-serve)."""
 
 import tempfile
 from pathlib import Path
@@ -7,25 +8,52 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from fupin import migrate
-from fupin.audit import Actor
+from fupin.accounts import service as accounts
+from fupin.accounts.enums import Role
+from fupin.assessment.models import AssessmentRun
+from fupin.assessment.service import assess
+from fupin.audit import Actor, open_changeset
 from fupin.cli.common import DatabaseOption, console, engine_for, settings_from, user_errors
+from fupin.cli.serve import serve
+from fupin.config import Settings
 from fupin.db import make_sessionmaker, unit_of_work
 from fupin.divisions.loader import load_files, shipped_guizhou
 from fupin.divisions.models import Division
 from fupin.divisions.scope import Scope
+from fupin.errors import FupinError
+from fupin.registry import codelists
 from fupin.registry.importer import import_file
 from fupin.registry.summary import by_county
+from fupin.standards import service as standards
+from fupin.standards.loader import load_standard_file, shipped_national
 from fupin.synth import DEMO_COUNTIES, generate
 from fupin.synth.writer import write_csv
 
 DEMO = Actor("demo", "synth")
 
 
+# Demo accounts: one per role, each with a scope that shows what the role sees. The password is printed.
+DEMO_PASSWORD = "fupin2020demo"
+DEMO_ACCOUNTS = (
+    ("admin", "演示管理员", "admin", "52"),
+    ("weining", "威宁县业务员", "county", "520526"),
+    ("caohai", "草海镇业务员", "township", "520526100"),
+    ("dongshan", "东山社区驻村工作队", "village", "520526100034"),
+    ("duzhan", "省督战组", "inspector", "52"),
+    ("weijian", "威宁县卫健局", "steward", "520526"),
+    ("chakan", "只读用户", "viewer", "52"),
+)
+
+
 def demo(
     members: Annotated[int, typer.Option(help="合成人口数")] = 30_000,
     seed: Annotated[int, typer.Option(help="随机种子（相同种子生成相同数据）")] = 2020,
+    serve_pages: Annotated[bool, typer.Option("--serve/--no-serve", help="建好后启动网页和 API 服务")] = True,
+    host: Annotated[str | None, typer.Option("--host", help="监听地址（默认 127.0.0.1）")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="端口（默认 8000）")] = None,
     database: DatabaseOption = None,
 ) -> None:
     settings = settings_from(database)
@@ -34,9 +62,60 @@ def demo(
         with engine_for(settings) as engine:
             _ensure_divisions(engine)
             _load_synthetic(engine, settings, members, seed)
+            with unit_of_work(engine) as session:
+                created = _ensure_accounts(session, settings)
+                run = _assess(session, settings)
             with make_sessionmaker(engine)() as session:
                 summaries = by_county(session=session, scope=Scope.everything())
     _print(summaries, settings.database_url)
+    console.print(
+        f"评估：{run.year}年 {run.households:,} 户，达到退出标准 {run.meeting:,} 户（标准版本 {run.standard_set_id}）"
+    )
+    _print_accounts(created)
+    if serve_pages:
+        serve(host=host, port=port, database=database)
+
+
+def _ensure_accounts(session: Session, settings: Settings) -> list[str]:
+    """The demo accounts that are missing; existing ones (and their passwords) are left alone."""
+    changeset = open_changeset(session=session, actor=DEMO, purpose="演示账号")
+    created = []
+    for username, full_name, role, scope in DEMO_ACCOUNTS:
+        if accounts.get_by_username(session=session, username=username) is not None:
+            continue
+        new = accounts.NewUser(username, full_name, role, scope, DEMO_PASSWORD)
+        accounts.create(
+            session=session,
+            changeset=changeset,
+            new=new,
+            grantor=Scope.everything(),
+            password_min_length=settings.password_min_length,
+        )
+        created.append(username)
+    return created
+
+
+def _assess(session: Session, settings: Settings) -> AssessmentRun:
+    try:
+        standards.current(session=session)
+    except FupinError:
+        load_standard_file(session=session, path=shipped_national(), actor=DEMO)
+    return assess(
+        session=session, year=2020, scope=Scope.everything(), actor=DEMO, lists=codelists.load(settings.codelists_file)
+    )
+
+
+def _print_accounts(created: list[str]) -> None:
+    table = Table(title="演示账号")
+    for header in ("用户名", "姓名", "角色", "数据范围"):
+        table.add_column(header)
+    for username, full_name, role, scope in DEMO_ACCOUNTS:
+        table.add_row(username, full_name, Role(role).label, scope)
+    console.print(table)
+    if created:
+        console.print(f"新建账号的初始密码：{DEMO_PASSWORD}（登录后请在「修改密码」中修改）", highlight=False)
+    else:
+        console.print("演示账号已存在，密码保持不变（初始密码为 " + DEMO_PASSWORD + "）", highlight=False)
 
 
 def _ensure_divisions(engine: object) -> None:
