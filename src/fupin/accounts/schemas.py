@@ -1,12 +1,11 @@
 """What the API reads and writes about accounts (pydantic); the Chinese descriptions end up in the OpenAPI schema."""
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
 from fupin.accounts.enums import Role
 from fupin.accounts.models import User
 from fupin.accounts.principal import Principal
+from fupin.types import UtcDateTime
 
 
 class TokenRequest(BaseModel):
@@ -18,7 +17,7 @@ class TokenRequest(BaseModel):
 class TokenOut(BaseModel):
     access_token: str = Field(description="只显示这一次；请求时放在 Authorization: Bearer 之后")
     token_type: str = "bearer"
-    expires_at: datetime
+    expires_at: UtcDateTime
 
 
 class PasswordChange(BaseModel):

@@ -1,13 +1,12 @@
 """JSON shapes of the figures, shared by the API and the pages' chart data."""
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
 from fupin.analytics.dashboard import Dashboard, Unit, UnitFigures
 from fupin.analytics.measures import GROUP_LABELS, MEASURES
 from fupin.analytics.rollup import Figures, MonthFigures
 from fupin.divisions.codes import LEVEL_NAMES
+from fupin.types import UtcDateTime
 
 LEVEL_LABELS = {0: "全国", **LEVEL_NAMES}
 
@@ -35,7 +34,7 @@ class UnitOut(BaseModel):
 class FiguresOut(BaseModel):
     figures: dict[str, int] = Field(description="各项指标的数值，键见 measures（户数、人数、按状态、按主要致贫原因…）")
     villages: int = Field(description="有建档立卡户的村数（参与汇总的村级记录数）")
-    as_of: datetime | None = Field(description="参与汇总的村级记录中最早的计算时间（数据截至）")
+    as_of: UtcDateTime | None = Field(description="参与汇总的村级记录中最早的计算时间（数据截至）")
 
     @classmethod
     def of(cls, figures: Figures) -> "FiguresOut":

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,11 @@ DbSession = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 Now = Annotated[datetime, Depends(get_now)]
 ClientAddress = Annotated[str | None, Depends(client_address)]
+
+# Row ids are 32-bit integer keys: a larger number is refused as input (422) instead of overflowing the driver (500).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="编号（正整数）")]
+AfterId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="翻页：只列出编号小于此值的记录")]
 
 bearer = HTTPBearer(auto_error=False, description="`fupin users token` 或 POST /api/v1/auth/token 签发的令牌")
 

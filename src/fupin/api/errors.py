@@ -47,6 +47,8 @@ VALIDATION_MESSAGES = {
     "dict_type": ("request-invalid", "请求体应为 JSON 对象"),
     "int_parsing": ("request-invalid", "应为整数"),
     "bool_parsing": ("request-invalid", "应为 true 或 false"),
+    "greater_than_equal": ("out-of-range", "数值超出允许范围"),
+    "less_than_equal": ("out-of-range", "数值超出允许范围"),
 }
 
 
@@ -65,9 +67,17 @@ def _expected(error: dict[str, Any]) -> str | None:
         return f"不超过{context['max_length']}个字符"
     if "min_length" in context:
         return f"至少{context['min_length']}个字符"
+    if "ge" in context or "le" in context:
+        return _bounds(context.get("ge"), context.get("le"))
     if "expected" in context:
         return str(context["expected"])
     return None
+
+
+def _bounds(low: object, high: object) -> str:
+    if low is not None and high is not None:
+        return f"{low}～{high}之间的数"
+    return f"不小于{low}" if low is not None else f"不大于{high}"
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

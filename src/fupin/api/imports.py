@@ -4,7 +4,7 @@ Another user's job answers 404, exactly as a job that does not exist.
 """
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from sqlalchemy.orm import Session
@@ -12,7 +12,8 @@ from starlette.responses import FileResponse
 
 from fupin.accounts.principal import Principal
 from fupin.api import uploads
-from fupin.api.deps import ActorDep, CurrentUser, DbSession, SettingsDep
+from fupin.api.deps import ActorDep, AfterId, CurrentUser, DbSession, RowId, SettingsDep
+from fupin.api.errors import ErrorBody
 from fupin.audit import Actor
 from fupin.errors import ForbiddenError, NotFoundError, Problem
 from fupin.jobs import service
@@ -21,6 +22,7 @@ from fupin.jobs.schemas import JobOut
 from fupin.registry import import_job
 
 router = APIRouter(tags=["imports"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "任务不存在，或不是您提交的"}}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -94,21 +96,26 @@ def create_import(
 def list_imports(
     principal: CurrentUser,
     db: DbSession,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: AfterId = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[JobOut]:
     jobs = service.list_(session=db, viewer=viewer(principal), kind=import_job.KIND, before_id=before_id, limit=limit)
     return [JobOut.of(job, _errors_url(job)) for job in jobs]
 
 
-@router.get("/jobs/{job_id}", summary="任务的状态、进度和结果")
-def read_job(job_id: int, principal: CurrentUser, db: DbSession) -> JobOut:
+@router.get("/jobs/{job_id}", summary="任务的状态、进度和结果", responses=NOT_FOUND)
+def read_job(job_id: RowId, principal: CurrentUser, db: DbSession) -> JobOut:
     job = get_job(db, principal, job_id)
     return JobOut.of(job, _errors_url(job))
 
 
-@router.get("/jobs/{job_id}/errors.xlsx", summary="下载导入任务的错误工作簿", response_class=FileResponse)
-def job_errors(job_id: int, principal: CurrentUser, db: DbSession) -> FileResponse:
+@router.get(
+    "/jobs/{job_id}/errors.xlsx",
+    summary="下载导入任务的错误工作簿",
+    response_class=FileResponse,
+    responses={200: {"content": {XLSX: {}}, "description": "错误工作簿（XLSX）"}, **NOT_FOUND},
+)
+def job_errors(job_id: RowId, principal: CurrentUser, db: DbSession) -> FileResponse:
     job = get_job(db, principal, job_id, kind=import_job.KIND)
     return error_workbook(job, download_name(job))
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from fupin import audit
-from fupin.api.deps import ActorDep, CurrentUser, DbSession, Now, ScopeDep, SettingsDep
+from fupin.api.deps import ActorDep, CurrentUser, DbSession, Now, RowId, ScopeDep, SettingsDep
 from fupin.api.errors import ErrorBody
 from fupin.divisions import service as divisions
 from fupin.registry import editing, service
@@ -89,7 +89,7 @@ def list_households(query: Annotated[ListQuery, Query()], scope: ScopeDep, db: D
 
 
 @router.get("/households/{household_id}", summary="一户的详细信息（证件号码等脱敏）", responses=NOT_FOUND)
-def get_household(household_id: int, scope: ScopeDep, db: DbSession) -> HouseholdDetail:
+def get_household(household_id: RowId, scope: ScopeDep, db: DbSession) -> HouseholdDetail:
     household = service.get_or_raise(session=db, scope=scope, household_id=household_id)
     return detail(session=db, household=household, reveal=False)
 
@@ -100,7 +100,7 @@ def get_household(household_id: int, scope: ScopeDep, db: DbSession) -> Househol
     responses=NOT_FOUND,
 )
 def reveal_household(
-    household_id: int, body: RevealRequest, principal: CurrentUser, scope: ScopeDep, actor: ActorDep, db: DbSession
+    household_id: RowId, body: RevealRequest, principal: CurrentUser, scope: ScopeDep, actor: ActorDep, db: DbSession
 ) -> HouseholdDetail:
     household = service.get_or_raise(session=db, scope=scope, household_id=household_id)
     principal.require_reveal()
@@ -112,7 +112,7 @@ def reveal_household(
 
 @router.patch("/households/{household_id}", summary="修改户信息（与导入相同的校验）", responses=NOT_FOUND)
 def patch_household(
-    household_id: int,
+    household_id: RowId,
     body: HouseholdPatch,
     scope: ScopeDep,
     actor: ActorDep,
@@ -141,7 +141,7 @@ def patch_household(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND,
 )
-def delete_household(household_id: int, scope: ScopeDep, actor: ActorDep, db: DbSession, now: Now) -> Response:
+def delete_household(household_id: RowId, scope: ScopeDep, actor: ActorDep, db: DbSession, now: Now) -> Response:
     household = service.get_for_capture(session=db, scope=scope, household_id=household_id)
     changeset = audit.open_changeset(session=db, actor=actor, purpose="删除农户")
     editing.delete_household(session=db, changeset=changeset, household=household, now=now)
@@ -150,7 +150,7 @@ def delete_household(household_id: int, scope: ScopeDep, actor: ActorDep, db: Db
 
 
 @router.get("/households/{household_id}/members", summary="一户的在册成员（脱敏）", responses=NOT_FOUND)
-def list_members(household_id: int, scope: ScopeDep, db: DbSession) -> list[MemberOut]:
+def list_members(household_id: RowId, scope: ScopeDep, db: DbSession) -> list[MemberOut]:
     household = service.get_or_raise(session=db, scope=scope, household_id=household_id)
     return [member_out(m, household, reveal=False) for m in service.members(session=db, household=household)]
 
@@ -162,7 +162,7 @@ def list_members(household_id: int, scope: ScopeDep, db: DbSession) -> list[Memb
     responses=NOT_FOUND,
 )
 def add_member(
-    household_id: int,
+    household_id: RowId,
     body: MemberPatch,
     scope: ScopeDep,
     actor: ActorDep,
@@ -181,7 +181,7 @@ def add_member(
 
 @router.patch("/members/{member_id}", summary="修改成员信息（与导入相同的校验）", responses=NOT_FOUND)
 def patch_member(
-    member_id: int,
+    member_id: RowId,
     body: MemberPatch,
     scope: ScopeDep,
     actor: ActorDep,
@@ -212,7 +212,7 @@ def patch_member(
     responses=NOT_FOUND,
 )
 def delete_member(
-    member_id: int, scope: ScopeDep, actor: ActorDep, db: DbSession, settings: SettingsDep, now: Now
+    member_id: RowId, scope: ScopeDep, actor: ActorDep, db: DbSession, settings: SettingsDep, now: Now
 ) -> Response:
     member = service.get_member_or_raise(session=db, scope=scope, member_id=member_id)
     household = service.get_for_capture(session=db, scope=scope, household_id=member.household_id)

@@ -1,11 +1,11 @@
 """The job as the API shows it: status, progress, and for a finished import its counts and problems summary."""
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from fupin.jobs.models import Job
+from fupin.types import UtcDateTime
 
 
 class JobOut(BaseModel):
@@ -17,9 +17,9 @@ class JobOut(BaseModel):
     done: int
     total: int
     percent: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: UtcDateTime
+    started_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
     error: str | None = Field(description="失败原因（中文）")
     filename: str | None = Field(description="导入任务：上传的文件名")
     dry_run: bool | None = Field(description="导入任务：是否只校验、不写入")

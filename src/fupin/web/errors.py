@@ -21,6 +21,7 @@ from fupin.web.render import page
 
 STATUS = {UnauthenticatedError: 401, ForbiddenError: 403, NotFoundError: 404, ThrottledError: 429}
 HTTP_MESSAGES = {
+    400: ("request-invalid", "请求体无法解析：应为 UTF-8 编码的 JSON 或表单（上传文件用 multipart/form-data）"),
     404: ("not-found", "页面或资源不存在"),
     405: ("method-not-allowed", "不支持该请求方法"),
 }
@@ -56,7 +57,10 @@ def install(app: FastAPI) -> None:
         slug, message = HTTP_MESSAGES.get(
             error.status_code, ("http-error", f"请求无法处理（HTTP {error.status_code}）")
         )
-        return answer(request, FupinError(Problem(slug, message)), error.status_code)
+        # A body the framework cannot even parse (bytes that are not UTF-8, a broken multipart) is answered like a
+        # body that is not JSON: 422 request-invalid, the status every API operation documents.
+        status_code = 422 if error.status_code == 400 else error.status_code
+        return answer(request, FupinError(Problem(slug, message)), status_code)
 
     @app.exception_handler(SignInRequiredError)
     def on_sign_in_required(request: Request, error: SignInRequiredError) -> Response:

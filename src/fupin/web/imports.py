@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from fupin.accounts.principal import Principal
 from fupin.api import uploads
-from fupin.api.deps import DbSession, SettingsDep
+from fupin.api.deps import AfterId, DbSession, RowId, SettingsDep
 from fupin.api.imports import download_name, error_workbook, get_job, require_capture, start_import, viewer
 from fupin.errors import FupinError
 from fupin.jobs import service
@@ -33,7 +33,7 @@ def upload_limit(request: Request, settings: SettingsDep) -> None:
 
 @router.get("/imports", summary="导入")
 def imports(
-    request: Request, principal: CurrentUser, db: DbSession, settings: SettingsDep, before: int | None = None
+    request: Request, principal: CurrentUser, db: DbSession, settings: SettingsDep, before: AfterId = None
 ) -> Response:
     return _imports_page(request, principal, db, settings, before=before, errors={})
 
@@ -59,7 +59,7 @@ def upload(
 
 
 @router.get("/imports/{job_id}", summary="导入任务")
-def job_page(request: Request, job_id: int, principal: CurrentUser, db: DbSession) -> Response:
+def job_page(request: Request, job_id: RowId, principal: CurrentUser, db: DbSession) -> Response:
     job = get_job(db, principal, job_id, kind=import_job.KIND)
     title = f"导入任务 #{job.id}"
     return page(
@@ -68,13 +68,13 @@ def job_page(request: Request, job_id: int, principal: CurrentUser, db: DbSessio
 
 
 @router.get("/imports/{job_id}/progress", summary="导入任务进度（页面片段）")
-def job_progress(request: Request, job_id: int, principal: CurrentUser, db: DbSession) -> Response:
+def job_progress(request: Request, job_id: RowId, principal: CurrentUser, db: DbSession) -> Response:
     job = get_job(db, principal, job_id, kind=import_job.KIND)
     return page(request, "imports/_progress.html", principal=principal, title="", job=job)
 
 
 @router.get("/imports/{job_id}/errors.xlsx", summary="下载错误工作簿")
-def job_errors(job_id: int, principal: CurrentUser, db: DbSession) -> FileResponse:
+def job_errors(job_id: RowId, principal: CurrentUser, db: DbSession) -> FileResponse:
     job = get_job(db, principal, job_id, kind=import_job.KIND)
     return error_workbook(job, download_name(job))
 

@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 
 from fupin import audit
 from fupin.accounts.principal import Principal
-from fupin.api.deps import DbSession, Now, SettingsDep
+from fupin.api.deps import DbSession, Now, RowId, SettingsDep
 from fupin.api.registry import ListQuery
 from fupin.divisions import service as divisions
 from fupin.divisions.scope import Scope
@@ -119,7 +119,7 @@ def export(
 
 @router.get("/households/{household_id}", summary="农户详情")
 def household_page(
-    request: Request, household_id: int, principal: CurrentUser, scope: ScopeDep, db: DbSession, saved: str = ""
+    request: Request, household_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession, saved: str = ""
 ) -> Response:
     household = service.get_or_raise(session=db, scope=scope, household_id=household_id)
     return _detail_page(request, principal, scope, db, household, revealed=False, saved=saved)
@@ -127,7 +127,7 @@ def household_page(
 
 @router.post("/households/{household_id}/reveal", summary="查看完整证件号码、电话和银行账号")
 def reveal(
-    request: Request, household_id: int, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
+    request: Request, household_id: RowId, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
     db: DbSession,
 ) -> Response:  # fmt: skip
     household = service.get_or_raise(session=db, scope=scope, household_id=household_id)

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from fupin import audit
 from fupin.accounts.principal import Principal
-from fupin.api.deps import DbSession, Now, SettingsDep
+from fupin.api.deps import DbSession, Now, RowId, SettingsDep
 from fupin.config import Settings
 from fupin.divisions.scope import Scope
 from fupin.errors import FupinError, Problem
@@ -67,7 +67,7 @@ def _names(db: DbSession, household: Household) -> list[str]:
 
 @router.get("/households/{household_id}/edit", summary="修改户信息")
 def edit_household_form(
-    request: Request, household_id: int, principal: CurrentUser, scope: ScopeDep, db: DbSession, settings: SettingsDep
+    request: Request, household_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession, settings: SettingsDep
 ) -> Response:
     household = service.get_for_capture(session=db, scope=scope, household_id=household_id)
     return _form_page(
@@ -78,7 +78,7 @@ def edit_household_form(
 
 @router.post("/households/{household_id}/edit", summary="保存户信息")
 def edit_household(
-    request: Request, household_id: int, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
+    request: Request, household_id: RowId, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
     db: DbSession, settings: SettingsDep, now: Now,
 ) -> Response:  # fmt: skip
     household = service.get_for_capture(session=db, scope=scope, household_id=household_id)
@@ -103,7 +103,7 @@ def edit_household(
 
 @router.get("/households/{household_id}/members/new", summary="新增成员")
 def new_member_form(
-    request: Request, household_id: int, principal: CurrentUser, scope: ScopeDep, db: DbSession, settings: SettingsDep
+    request: Request, household_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession, settings: SettingsDep
 ) -> Response:
     household = service.get_for_capture(session=db, scope=scope, household_id=household_id)
     return _form_page(
@@ -114,7 +114,7 @@ def new_member_form(
 
 @router.post("/households/{household_id}/members/new", summary="保存新成员")
 def add_member(
-    request: Request, household_id: int, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
+    request: Request, household_id: RowId, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
     db: DbSession, settings: SettingsDep, now: Now,
 ) -> Response:  # fmt: skip
     household = service.get_for_capture(session=db, scope=scope, household_id=household_id)
@@ -137,7 +137,7 @@ def add_member(
 
 @router.get("/members/{member_id}/edit", summary="修改成员信息")
 def edit_member_form(
-    request: Request, member_id: int, principal: CurrentUser, scope: ScopeDep, db: DbSession, settings: SettingsDep
+    request: Request, member_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession, settings: SettingsDep
 ) -> Response:
     member = service.get_member_or_raise(session=db, scope=scope, member_id=member_id)
     household = service.get_for_capture(session=db, scope=scope, household_id=member.household_id)
@@ -149,7 +149,7 @@ def edit_member_form(
 
 @router.post("/members/{member_id}/edit", summary="保存成员信息")
 def edit_member(
-    request: Request, member_id: int, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
+    request: Request, member_id: RowId, form: Form, principal: CurrentUser, scope: ScopeDep, actor: ActorDep,
     db: DbSession, settings: SettingsDep, now: Now,
 ) -> Response:  # fmt: skip
     member = service.get_member_or_raise(session=db, scope=scope, member_id=member_id)
@@ -175,7 +175,7 @@ def edit_member(
 
 @router.get("/members/{member_id}/remove", summary="移除成员：确认")
 def remove_member_form(
-    request: Request, member_id: int, principal: CurrentUser, scope: ScopeDep, db: DbSession
+    request: Request, member_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession
 ) -> Response:
     member = service.get_member_or_raise(session=db, scope=scope, member_id=member_id)
     household = service.get_for_capture(session=db, scope=scope, household_id=member.household_id)
@@ -184,7 +184,7 @@ def remove_member_form(
 
 @router.post("/members/{member_id}/remove", summary="移除成员")
 def remove_member(
-    request: Request, member_id: int, principal: CurrentUser, scope: ScopeDep, actor: ActorDep, db: DbSession,
+    request: Request, member_id: RowId, principal: CurrentUser, scope: ScopeDep, actor: ActorDep, db: DbSession,
     settings: SettingsDep, now: Now,
 ) -> Response:  # fmt: skip
     member = service.get_member_or_raise(session=db, scope=scope, member_id=member_id)
@@ -206,14 +206,14 @@ def remove_member(
 
 @router.get("/households/{household_id}/delete", summary="删除农户：确认")
 def delete_household_form(
-    request: Request, household_id: int, principal: CurrentUser, scope: ScopeDep, db: DbSession
+    request: Request, household_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession
 ) -> Response:
     household = service.get_for_capture(session=db, scope=scope, household_id=household_id)
     return _confirm(request, principal, scope, db, household, f"删除农户 {household.household_number}")
 
 
 @router.post("/households/{household_id}/delete", summary="删除农户（软删除）")
-def delete_household(household_id: int, scope: ScopeDep, actor: ActorDep, db: DbSession, now: Now) -> Response:
+def delete_household(household_id: RowId, scope: ScopeDep, actor: ActorDep, db: DbSession, now: Now) -> Response:
     household = service.get_for_capture(session=db, scope=scope, household_id=household_id)
     changeset = audit.open_changeset(session=db, actor=actor, purpose="删除农户")
     editing.delete_household(session=db, changeset=changeset, household=household, now=now)
