@@ -190,10 +190,15 @@ def page(browser: Browser, served: Served, console: ConsoleWatch) -> Iterator[Pa
     assert console.errors == [], f"the pages logged errors: {console.errors}"
 
 
-def screenshot(page: Page, name: str) -> None:
-    """The visible 1280×800 of the page, into docs/screenshots/ when FUPIN_SCREENSHOTS=1."""
-    if SCREENSHOTS:
-        page.screenshot(path=str(SCREENSHOT_DIR / name))
+def screenshot(page: Page, name: str, show: str | None = None) -> None:
+    """1280×800 of the page (its top, or centred on the `show` selector) into docs/screenshots/ if FUPIN_SCREENSHOTS=1."""
+    if not SCREENSHOTS:
+        return
+    if show is None:
+        page.evaluate("window.scrollTo(0, 0)")
+    else:
+        page.locator(show).first.evaluate("element => element.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(SCREENSHOT_DIR / name))
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
