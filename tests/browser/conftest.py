@@ -191,7 +191,7 @@ def page(browser: Browser, served: Served, console: ConsoleWatch) -> Iterator[Pa
 
 
 def screenshot(page: Page, name: str, show: str | None = None) -> None:
-    """1280×800 of the page (its top, or centred on the `show` selector) into docs/screenshots/ if FUPIN_SCREENSHOTS=1."""
+    """1280×800 of the page (its top, or centred on `show`) into docs/screenshots/ when FUPIN_SCREENSHOTS=1."""
     if not SCREENSHOTS:
         return
     if show is None:
