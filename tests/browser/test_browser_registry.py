@@ -5,9 +5,10 @@ by API. The page fixture fails any test whose pages log a JavaScript or console 
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -16,6 +17,9 @@ from typer.testing import CliRunner
 from fupin.cli.main import app as cli
 from fupin.db import make_engine
 from fupin.divisions import service as divisions
+from fupin.divisions.scope import Scope
+from fupin.registry import service
+from fupin.registry.filters import HouseholdFilter, PageRequest
 from fupin.registry.idnumber import check_char
 from fupin.registry.models import Household, Member
 from tests.browser.conftest import DEMO_COUNTY, ConsoleWatch, Served, screenshot, sign_in
@@ -69,23 +73,40 @@ def test_sign_in_and_walk_the_division_tree_down_to_a_village(page: Page, served
     expect(page.locator(".figures dd").first).to_have_text(f"{households_in(database, village):,}")
 
 
-def test_filter_households_by_village_status_and_name_then_open_one(page: Page, served: Served) -> None:
+def matching(engine: Engine, filters: HouseholdFilter) -> int:
+    """How many households of the county the service finds for the filters: what the page must say it found."""
+    with Session(engine) as session:
+        found = service.list_(
+            session=session, scope=Scope.of(DEMO_COUNTY), filters=filters, page=PageRequest(), today=date.today()
+        )
+        return found.total
+
+
+def search(page: Page, total: int) -> Locator:
+    """Submit the filters and wait for the answer (htmx swaps <main> in place), known by its count."""
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("main > p").filter(has_text="共")).to_contain_text(f"共 {total} 户")
+    return page.locator("tbody tr")
+
+
+def test_filter_households_by_village_status_and_name_then_open_one(
+    page: Page, served: Served, database: Engine
+) -> None:
     village = served.villages[0]
     sign_in(page, "hezhang")
     page.click("nav.menu >> text=农户")
     expect(page.locator("h1")).to_have_text("农户")
     page.fill("#village", village)
-    page.click("form.filters button[type=submit]")
-    first = page.locator("tbody tr").first
+    rows = search(page, matching(database, HouseholdFilter(village=village)))
+    first = rows.first
     expect(first.locator("td").nth(0)).to_contain_text(village)  # household numbers begin with the village code
     status = first.locator("td").nth(2).inner_text()
     head = first.locator("td").nth(4).inner_text()
     page.select_option("#poverty_status", status)
     page.fill("#q", head[:2])
-    page.click("form.filters button[type=submit]")
+    rows = search(page, matching(database, HouseholdFilter(village=village, poverty_status=status, text=head[:2])))
     expect(page).to_have_url(re.compile(f"/households\\?.*village={village}"))  # htmx pushes the filtered URL
     expect(page.locator("main main")).to_have_count(0)  # htmx swaps the page's <main> for the answer's, not into it
-    rows = page.locator("tbody tr")
     expect(rows.first.locator("td").nth(4)).to_have_text(head)
     for index in range(rows.count()):
         expect(rows.nth(index).locator("td").nth(2)).to_have_text(status)
