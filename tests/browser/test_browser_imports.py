@@ -1,7 +1,6 @@
 """In Chromium: sign in, upload a synthetic file with dirty rows, watch the progress reach the end, read the counts,
 download the error workbook (exactly the dirty rows), and find another user's job closed to a village cadre."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,9 @@ from python_calamine import CalamineWorkbook
 
 from fupin.synth import generate
 from fupin.synth.writer import write_csv
-from tests.browser.conftest import Served, sign_in
+from tests.browser.conftest import ConsoleWatch, Served, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = os.environ.get("FUPIN_SCREENSHOTS") == "1"  # FUPIN_SCREENSHOTS=1 refreshes docs/screenshots/
 
 
 def upload(page: Page, path: Path) -> None:
@@ -27,11 +24,6 @@ def upload(page: Page, path: Path) -> None:
 def wait_until_done(page: Page) -> None:
     """The page refreshes itself (a meta refresh; htmx when present) until the job has succeeded."""
     expect(page.locator("[data-status]")).to_have_attribute("data-status", "succeeded", timeout=120_000)
-
-
-def screenshot(page: Page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=str(ROOT / "docs" / "screenshots" / name), full_page=True)
 
 
 def test_upload_progress_counts_and_error_workbook(page: Page, served: Served, tmp_path: Path) -> None:
@@ -68,12 +60,16 @@ def test_upload_progress_counts_and_error_workbook(page: Page, served: Served, t
     expect(page.locator("table")).to_contain_text("人口信息.csv")
 
 
-def test_a_village_cadre_cannot_open_another_users_job(page: Page, served: Served, tmp_path: Path) -> None:
+def test_a_village_cadre_cannot_open_another_users_job(
+    page: Page, served: Served, console: ConsoleWatch, tmp_path: Path
+) -> None:
     data = generate(members=20, seed=3, counties=["520526"], year=2020)
     sign_in(page, "cun.ganbu")
     upload(page, write_csv(data.households, tmp_path / "户信息.csv"))
     wait_until_done(page)
     job_url = page.url
+    console.expect_failure(job_url)
+    console.expect_failure(job_url + "/errors.xlsx")
     page.click("text=退出")
     sign_in(page, "cun.ganbu2")
     answer = page.goto(job_url)
