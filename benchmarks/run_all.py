@@ -10,7 +10,12 @@ import sys
 
 from benchmarks.common import RESULTS, ROOT, machine
 
-SCRIPTS = ["benchmarks.bench_divisions", "benchmarks.bench_import", "benchmarks.bench_dashboard"]
+SCRIPTS = [
+    "benchmarks.bench_divisions",
+    "benchmarks.bench_import",
+    "benchmarks.bench_dashboard",
+    "benchmarks.bench_http",
+]
 TARGETS = {
     ("division import (NBS, 5 levels)", "sqlite"): "≤ 30 s",
     ("division import (NBS, 5 levels)", "postgres"): "≤ 30 s",
@@ -19,6 +24,12 @@ TARGETS = {
     ("province dashboard page p95 (10 M members)", "postgres"): "≤ 0.1 s",
     ("province dashboard chart JSON p95 (10 M members)", "postgres"): "≤ 0.1 s",
     ("API /dashboard (province) p95 (10 M members)", "postgres"): "≤ 0.1 s",
+    **{
+        (f"HTTP {kind}: {case}, 1 M members, 8 connections", backend): target
+        for case in ("household list page (province)", "API /households (province)")
+        for kind, target in (("p95", "≤ 0.05 s"), ("requests/s", "≥ 300"))
+        for backend in ("sqlite", "postgres")
+    },
 }
 PAGE = ROOT / "docs" / "benchmarks.md"
 

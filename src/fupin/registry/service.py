@@ -11,10 +11,11 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from fupin.divisions.codes import is_code, prefix_range
+from fupin.divisions.codes import is_code, prefix, prefix_range
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, NotFoundError, Problem
-from fupin.registry import idnumber
+from fupin.registry import counting, idnumber
+from fupin.registry.counting import Counted
 from fupin.registry.filters import FULL_ID, ID_TAIL, TAIL_LENGTH, Flag, HouseholdFilter, PageRequest
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 
@@ -49,19 +50,25 @@ class HouseholdPage:
     sizes: dict[int, int]
     total: int
     page: PageRequest
+    counted: Counted = Counted.exact  # how `total` was found (exact from the aggregates, counted, or a lower bound)
+
+    @property
+    def total_exact(self) -> bool:
+        return self.counted is not Counted.capped
 
 
 def list_(*, session: Session, scope: Scope, filters: HouseholdFilter, page: PageRequest, today: date) -> HouseholdPage:
-    """One page of households matching the filters, with their heads and sizes, and the total count."""
+    """One page of households matching the filters, with their heads and sizes, and the total (see `counting`)."""
     page = page.clamped()
     conditions = conditions_for(filters, today=today, dialect=session.get_bind().dialect.name)
-    total = session.scalar(households_in(scope).where(*conditions).with_only_columns(func.count()))
+    matching = households_in(scope).where(*conditions).with_only_columns(Household.id)
+    total = counting.total(session=session, scope=scope, filters=filters, matching=matching)
     column = getattr(Household, page.sort.value)
     order = [column.desc() if page.descending else column.asc(), Household.id]
     statement = households_in(scope).where(*conditions).order_by(*order).limit(page.limit).offset(page.offset)
     rows = list(session.scalars(statement))
     ids = [row.id for row in rows]
-    return HouseholdPage(rows, _heads(session, ids), _sizes(session, ids), int(total or 0), page)
+    return HouseholdPage(rows, _heads(session, ids), _sizes(session, ids), total.value, page, total.counted)
 
 
 def matching_ids(*, scope: Scope, filters: HouseholdFilter, today: date, dialect: str) -> Select[int]:
@@ -89,10 +96,11 @@ def conditions_for(filters: HouseholdFilter, *, today: date, dialect: str) -> li
     return conditions
 
 
-def _under(prefix: str) -> ColumnElement[bool]:
-    if not (prefix.isascii() and prefix.isdigit() and 2 <= len(prefix) <= 12):
+def _under(code: str) -> ColumnElement[bool]:
+    """Households under a division: a native prefix, or a 12-digit code (its native prefix, by its zeros' level)."""
+    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):
         return false()
-    low, high = prefix_range(prefix.rstrip("0") if len(prefix) == 12 else prefix)
+    low, high = prefix_range(prefix(code) if len(code) == 12 else code)
     return and_(Household.division_code >= low, Household.division_code < high)
 
 
