@@ -11,7 +11,7 @@ from fupin.analytics import service as analytics
 from fupin.divisions.scope import Scope
 from fupin.registry import counting, service
 from fupin.registry.counting import Counted
-from fupin.registry.filters import Flag, HouseholdFilter, PageRequest
+from fupin.registry.filters import Flag, HouseholdFilter, PageRequest, SortKey
 from fupin.registry.models import Household
 from tests.factories.registry import family, load_people
 
@@ -84,4 +84,23 @@ def test_a_count_beyond_the_cap_is_a_lower_bound(
     monkeypatch.setattr(counting, "COUNT_CAP", 1)
     page = listed(COUNTY, session, text="张")
     assert (page.total, page.counted, page.total_exact) == (1, Counted.capped, False)
-    assert len(page.rows) == 2
+    assert len(page.rows) > page.total  # the page still lists every match; only the count stops
+
+
+@pytest.mark.parametrize("sort", [SortKey.household_number, SortKey.poverty_status, SortKey.main_cause])
+def test_walking_the_sort_index_gives_the_same_page_as_sorting(
+    session: Session, loaded: list[Household], monkeypatch: pytest.MonkeyPatch, sort: SortKey
+) -> None:
+    pages = []
+    for factor in (0, 10**9):  # always walk the index, never walk it
+        monkeypatch.setattr(counting, "WALK_FACTOR", factor)
+        for scope, filters in ((COUNTY, {}), (COUNTY, {"division": "520526100034"}), (Scope.of("5226"), {})):
+            chosen = HouseholdFilter(**filters)  # type: ignore[arg-type]
+            found = service.list_(
+                session=session, scope=scope, filters=chosen, page=PageRequest(sort, limit=2), today=TODAY
+            )
+            pages.append([row.household_number for row in found.rows])
+    assert pages[:3] == pages[3:]
+    assert pages[0]
+    assert pages[1]
+    assert not pages[2]

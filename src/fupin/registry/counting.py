@@ -19,6 +19,7 @@ from fupin.divisions.scope import Scope
 from fupin.registry.filters import HouseholdFilter
 
 COUNT_CAP = 10_000
+WALK_FACTOR = 4  # a walked row costs more than a sorted one (a probe and a filter); set from SQLite at 1 M members
 CODE_FILTERS = ("poverty_status", "main_cause", "household_type")  # each is a measure group of the aggregates
 
 
@@ -46,6 +47,19 @@ def total(*, session: Session, scope: Scope, filters: HouseholdFilter, matching:
     bounded = select(func.count()).select_from(matching.with_only_columns(literal(1)).limit(COUNT_CAP + 1).subquery())
     counted = int(session.scalar(bounded) or 0)
     return Total(COUNT_CAP, Counted.capped) if counted > COUNT_CAP else Total(counted, Counted.exact)
+
+
+def walk_sort_index(*, session: Session, total: Total, rows_needed: int) -> bool:
+    """Whether to walk the sort column's index, filtering as it goes, rather than sort every matching household.
+
+    A walk reads about rows_needed × all / matching rows, a sort reads every matching one: the walk wins when the
+    matching households are a large share of the table (a province), the sort when they are few (a village). The
+    country's count (read outside the caller's scope) only chooses the plan; no figure of it reaches the caller.
+    """
+    if total.counted is not Counted.aggregates or total.value == 0:
+        return False
+    everything = rollup.totals(session=session, scope=Scope.everything(), prefix="")["households"]
+    return total.value * total.value > WALK_FACTOR * rows_needed * everything
 
 
 def from_aggregates(*, session: Session, scope: Scope, filters: HouseholdFilter) -> int | None:
