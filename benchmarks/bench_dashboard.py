@@ -2,7 +2,8 @@
 
 The aggregate tables are built at that scale directly (the brief allows it; a 10 M-member import alone takes
 minutes here): every real Guizhou village gets a row whose figures are drawn so that the province totals 10 M
-members (≈ 2.9 M households), and every unit from the country down to the villages gets 36 months of trend rows.
+members (≈ 2.9 M households), the units' roll-up rows are rebuilt from them, and every unit from the country down
+to the villages gets 36 months of trend rows.
 The server runs in its own process (uvicorn, one worker); this process signs in and sends the requests one after
 another over keep-alive connections, after a warm-up.
 """
@@ -25,7 +26,7 @@ from benchmarks.common import Measurement, fresh_database, save
 from fupin.accounts import credentials, service
 from fupin.accounts.enums import Role
 from fupin.analytics.measures import MEASURES, TREND
-from fupin.analytics.service import LEVEL_LENGTHS, MONTHS, VILLAGES, unit_code
+from fupin.analytics.service import LEVEL_LENGTHS, MONTHS, VILLAGES, refresh_rollups, unit_code
 from fupin.audit import Actor, open_changeset
 from fupin.db import make_engine, unit_of_work
 from fupin.divisions.loader import load_files, shipped_guizhou
@@ -50,6 +51,7 @@ def build(url: str, members: int, seed: int = 2020) -> tuple[int, str]:
         rows = [_village(rng, code, int(n), now) for code, n in zip(codes, people, strict=True)]
         for start in range(0, len(rows), 5_000):
             session.execute(insert(VILLAGES), rows[start : start + 5_000])
+        refresh_rollups(session=session, now=now)  # the units' roll-up rows, as every refresh keeps them
         for month in range(MONTH_COUNT):
             back = MONTH_COUNT - 1 - month
             first = datetime(now.year - (back + 12 - now.month) // 12, (now.month - 1 - back) % 12 + 1, 1)

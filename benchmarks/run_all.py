@@ -15,6 +15,7 @@ SCRIPTS = [
     "benchmarks.bench_import",
     "benchmarks.bench_dashboard",
     "benchmarks.bench_assessment",
+    "benchmarks.bench_http",
 ]
 TARGETS = {
     ("division import (NBS, 5 levels)", "sqlite"): "≤ 30 s",
@@ -26,6 +27,12 @@ TARGETS = {
     ("API /dashboard (province) p95 (10 M members)", "postgres"): "≤ 0.1 s",
     ("assessment of 10,000,000 members", "sqlite"): "≤ 60 s",
     ("assessment of 10,000,000 members", "postgres"): "≤ 60 s",
+    **{
+        (f"HTTP {kind}: {case}, 1 M members, 8 connections", backend): target
+        for case in ("household list page (province)", "API /households (province)")
+        for kind, target in (("p95", "≤ 0.05 s"), ("requests/s", "≥ 300"))
+        for backend in ("sqlite", "postgres")
+    },
 }
 PAGE = ROOT / "docs" / "benchmarks.md"
 

@@ -85,7 +85,9 @@ def list_households(query: Annotated[ListQuery, Query()], scope: ScopeDep, db: D
                 main_cause=row.main_cause,
             )
         )
-    return HouseholdList(total=page.total, limit=page.page.limit, offset=page.page.offset, items=items)
+    return HouseholdList(
+        total=page.total, total_exact=page.total_exact, limit=page.page.limit, offset=page.page.offset, items=items
+    )
 
 
 @router.get("/households/{household_id}", summary="一户的详细信息（证件号码等脱敏）", responses=NOT_FOUND)

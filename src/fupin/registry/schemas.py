@@ -98,7 +98,11 @@ class HouseholdSummary(BaseModel):
 
 
 class HouseholdList(BaseModel):
-    total: int = Field(description="符合条件的农户总数")
+    total: int = Field(description="符合条件的农户总数（total_exact 为 false 时是下限）")
+    total_exact: bool = Field(
+        description="total 是否精确：仅按区划、贫困户状态、主要致贫原因或户类型（其一）筛选时取自汇总表，精确；"
+        "其他条件逐户计数，超过上限时为 false，total 为上限"
+    )
     limit: int = Field(description=f"每页条数（最多{MAX_PAGE_SIZE}）")
     offset: int = Field(description="跳过的条数")
     items: list[HouseholdSummary]

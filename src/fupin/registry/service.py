@@ -11,19 +11,30 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from fupin.divisions.codes import is_code, prefix_range
+from fupin.divisions.codes import is_code, prefix, prefix_range
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, NotFoundError, Problem
-from fupin.registry import idnumber
-from fupin.registry.filters import FULL_ID, ID_TAIL, TAIL_LENGTH, Flag, HouseholdFilter, PageRequest
+from fupin.registry import counting, idnumber
+from fupin.registry.counting import Counted
+from fupin.registry.filters import FULL_ID, ID_TAIL, TAIL_LENGTH, Flag, HouseholdFilter, PageRequest, SortKey
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 
+INDEXED_SORTS = (SortKey.household_number, SortKey.poverty_status, SortKey.main_cause)  # indexes ordered (key, id)
 SCHOOL_AGE = (6, 16)  # 义务教育: from the year a child turns 6 until 16
 
 
-def households_in(scope: Scope) -> Select[Household]:
-    """Live households inside the view scope: the start of every household read."""
-    return scope.apply(select(Household).where(Household.deleted_at.is_(None)), Household.division_code)
+def households_in(scope: Scope, *, by_code_index: bool = True) -> Select[Household]:
+    """Live households inside the view scope: the start of every household read.
+
+    `by_code_index=False` states the scope on `division_code || ''`, which no index serves, so the planner walks the
+    sort column's index instead of sorting every household of a scope that holds most of the table (see `list_`).
+    """
+    live = select(Household).where(Household.deleted_at.is_(None))
+    return scope.apply(live, Household.division_code if by_code_index else _unindexed_code())
+
+
+def _unindexed_code() -> ColumnElement[str]:
+    return Household.division_code.concat("")
 
 
 def members_in(scope: Scope) -> Select[Member]:
@@ -49,19 +60,35 @@ class HouseholdPage:
     sizes: dict[int, int]
     total: int
     page: PageRequest
+    counted: Counted = Counted.exact  # how `total` was found (exact from the aggregates, counted, or a lower bound)
+
+    @property
+    def total_exact(self) -> bool:
+        return self.counted is not Counted.capped
 
 
 def list_(*, session: Session, scope: Scope, filters: HouseholdFilter, page: PageRequest, today: date) -> HouseholdPage:
-    """One page of households matching the filters, with their heads and sizes, and the total count."""
+    """One page of households matching the filters, with their heads and sizes, and the total (see `counting`)."""
     page = page.clamped()
     conditions = conditions_for(filters, today=today, dialect=session.get_bind().dialect.name)
-    total = session.scalar(households_in(scope).where(*conditions).with_only_columns(func.count()))
+    matching = households_in(scope).where(*conditions).with_only_columns(Household.id)
+    total = counting.total(session=session, scope=scope, filters=filters, matching=matching)
     column = getattr(Household, page.sort.value)
     order = [column.desc() if page.descending else column.asc(), Household.id]
-    statement = households_in(scope).where(*conditions).order_by(*order).limit(page.limit).offset(page.offset)
+    if (
+        page.sort in INDEXED_SORTS
+        and not page.descending
+        and counting.walk_sort_index(session=session, total=total, rows_needed=page.offset + page.limit)
+    ):
+        code = _unindexed_code()
+        start = households_in(scope, by_code_index=False)
+        conditions = conditions_for(filters, today=today, dialect=session.get_bind().dialect.name, code=code)
+    else:
+        start = households_in(scope)
+    statement = start.where(*conditions).order_by(*order).limit(page.limit).offset(page.offset)
     rows = list(session.scalars(statement))
     ids = [row.id for row in rows]
-    return HouseholdPage(rows, _heads(session, ids), _sizes(session, ids), int(total or 0), page)
+    return HouseholdPage(rows, _heads(session, ids), _sizes(session, ids), total.value, page, total.counted)
 
 
 def matching_ids(*, scope: Scope, filters: HouseholdFilter, today: date, dialect: str) -> Select[int]:
@@ -73,12 +100,16 @@ def matching_ids(*, scope: Scope, filters: HouseholdFilter, today: date, dialect
     )
 
 
-def conditions_for(filters: HouseholdFilter, *, today: date, dialect: str) -> list[ColumnElement[bool]]:
+def conditions_for(
+    filters: HouseholdFilter, *, today: date, dialect: str, code: ColumnElement[str] | None = None
+) -> list[ColumnElement[bool]]:
+    """The filters as conditions; `code` is the division code expression (unindexed for an index walk)."""
+    column: ColumnElement[str] = Household.division_code.expression if code is None else code
     conditions: list[ColumnElement[bool]] = []
     if filters.division is not None:
-        conditions.append(_under(filters.division))
+        conditions.append(_under(filters.division, column))
     if filters.village is not None:
-        conditions.append(Household.division_code == filters.village if is_code(filters.village) else false())
+        conditions.append(column == filters.village if is_code(filters.village) else false())
     for name in ("poverty_status", "main_cause", "household_type", "household_attribute"):
         value = getattr(filters, name)
         if value is not None:
@@ -89,11 +120,12 @@ def conditions_for(filters: HouseholdFilter, *, today: date, dialect: str) -> li
     return conditions
 
 
-def _under(prefix: str) -> ColumnElement[bool]:
-    if not (prefix.isascii() and prefix.isdigit() and 2 <= len(prefix) <= 12):
+def _under(code: str, column: ColumnElement[str]) -> ColumnElement[bool]:
+    """Households under a division: a native prefix, or a 12-digit code (its native prefix, by its zeros' level)."""
+    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):
         return false()
-    low, high = prefix_range(prefix.rstrip("0") if len(prefix) == 12 else prefix)
-    return and_(Household.division_code >= low, Household.division_code < high)
+    low, high = prefix_range(prefix(code) if len(code) == 12 else code)
+    return and_(column >= low, column < high)
 
 
 def id_tail(column: ColumnElement[str] | object) -> ColumnElement[str]:
