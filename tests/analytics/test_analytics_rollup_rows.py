@@ -69,9 +69,8 @@ def test_roll_up_rows_follow_soft_deletes_and_edits(session: Session, tmp_path: 
     assert after["households"] == before["households"]
     assert after["cause_illness"] != before["cause_illness"] or after["cause_disability"] != before["cause_disability"]
 
-    editing.delete_household(
-        session=session, changeset=open_changeset(session=session, actor=Actor("t", "web")), household=household, now=NOW
-    )
+    changeset = open_changeset(session=session, actor=Actor("t", "web"))
+    editing.delete_household(session=session, changeset=changeset, household=household, now=NOW)
     assert rollup_rows(session) == village_sums(session)
     gone = rollup.totals(session=session, scope=Scope.everything(), prefix="")
     assert gone["households"] == before["households"] - 1
@@ -93,7 +92,8 @@ def test_reads_stay_inside_the_scope(session: Session, tmp_path: Path) -> None:
     county = Scope.of(WEINING, can_capture=False)
     sums = village_sums(session)
     townships = rollup.by_unit(session=session, scope=county, prefix="52", length=9)
-    assert townships and all(code.startswith(WEINING) for code in townships)
+    assert townships
+    assert all(code.startswith(WEINING) for code in townships)
     assert rollup.by_unit(session=session, scope=county, prefix=TAIJIANG, length=9) == {}
     assert rollup.totals(session=session, scope=county, prefix="")["households"] == sums[WEINING + "000000"][1]
     prefectures = rollup.by_unit(session=session, scope=Scope.everything(), prefix="52", length=4)
