@@ -69,12 +69,8 @@ def test_roll_up_rows_follow_soft_deletes_and_edits(session: Session, tmp_path: 
     assert after["households"] == before["households"]
     assert after["cause_illness"] != before["cause_illness"] or after["cause_disability"] != before["cause_disability"]
 
-    editing.delete_household(
-        session=session,
-        changeset=open_changeset(session=session, actor=Actor("t", "web")),
-        household=household,
-        now=NOW,
-    )
+    changeset = open_changeset(session=session, actor=Actor("t", "web"))
+    editing.delete_household(session=session, changeset=changeset, household=household, now=NOW)
     assert rollup_rows(session) == village_sums(session)
     gone = rollup.totals(session=session, scope=Scope.everything(), prefix="")
     assert gone["households"] == before["households"] - 1
