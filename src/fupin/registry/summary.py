@@ -1,8 +1,9 @@
 """Registry figures per county: the summary `fupin demo` prints and later pages reuse."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from fupin.divisions.models import Division
@@ -22,14 +23,19 @@ class CountySummary:
     mean_per_capita_income: float | None
 
 
+def _county_of(column: Any) -> Any:
+    # Literal positions: PostgreSQL matches a GROUP BY expression only if its bound parameters are the same ones.
+    return func.substr(column, literal_column("1"), literal_column("6"))
+
+
 def by_county(*, session: Session, scope: Scope) -> list[CountySummary]:
-    county = func.substr(Household.division_code, 1, 6)
+    county = _county_of(Household.division_code)
     live = Household.deleted_at.is_(None)
     members = (
-        select(func.substr(Household.division_code, 1, 6).label("county"), func.count(Member.id).label("members"))
+        select(county.label("county"), func.count(Member.id).label("members"))
         .join(Member, Member.household_id == Household.id)
         .where(live, Member.deleted_at.is_(None), scope.condition(Household.division_code))
-        .group_by(func.substr(Household.division_code, 1, 6))
+        .group_by(county)
         .subquery()
     )
     incomes = (
@@ -57,7 +63,7 @@ def by_county(*, session: Session, scope: Scope) -> list[CountySummary]:
     member_counts: dict[str, int] = {
         str(county): int(count) for county, count in session.execute(select(members.c.county, members.c.members))
     }
-    county_names = select(func.substr(Division.code, 1, 6), Division.name).where(
+    county_names = select(_county_of(Division.code), Division.name).where(
         Division.level == 3, Division.code.in_([f"{r[0]}000000" for r in rows])
     )
     names: dict[str, str] = {str(code): str(name) for code, name in session.execute(county_names)}
