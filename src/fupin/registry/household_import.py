@@ -152,7 +152,6 @@ def _upsert_households(context: "_Context", fields: list[str], result: "SheetRes
     duck = context.duck
     selects = ", ".join(f"{'division_code' if f == 'division_code' else 'household__' + f} AS {f}" for f in fields)
     duck.execute(f"CREATE OR REPLACE TABLE hh_in AS SELECT {KEY} AS household_number, {selects} FROM valid")
-    classify(duck, incoming="hh_in", existing="existing_households", key="household_number", fields=fields)
     result.inserted, result.updated = write_households(
         context.session,
         duck,

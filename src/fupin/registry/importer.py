@@ -218,7 +218,6 @@ def _upsert_households(context: _Context, household_columns: list[str], result: 
         f"CREATE OR REPLACE TABLE hh_in AS SELECT DISTINCT ON (member__household_number) "
         f"member__household_number AS household_number, {selects} FROM valid ORDER BY member__household_number, {ROW}"
     )
-    classify(duck, incoming="hh_in", existing="existing_households", key="household_number", fields=fields)
     result.households_inserted, result.households_updated = write_households(
         context.session,
         duck,

@@ -187,7 +187,9 @@ def write_households(
     changeset: Changeset | None,
     chunk_rows: int,
 ) -> tuple[int, int]:
-    """Insert `hh_in_new` and update `hh_in_changed` (made by `classify`); in a dry run only count them."""
+    """Classify the workspace table `hh_in` against `existing_households`, insert the new households and update the
+    changed ones; in a dry run only count them."""
+    classify(duck, incoming="hh_in", existing="existing_households", key="household_number", fields=fields)
     if changeset is None:
         return count(duck, "hh_in_new"), count(duck, "hh_in_changed")
     target = Target(Household.__table__, "household", tuple(fields))  # type: ignore[arg-type]
