@@ -46,6 +46,15 @@ class Settings(BaseSettings):
         description="Where uploaded files and the error workbooks of their import jobs are kept.",
     )
     upload_max_mb: int = Field(default=200, ge=1, description="Largest file accepted for upload, in MiB.")
+    web_processes: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Server processes `fupin serve` starts (one per CPU core serves the most requests).",
+    )
+    database_pool_size: int = Field(
+        default=16, ge=1, le=200, description="Database connections each server process keeps open for requests."
+    )
     worker_threads: int = Field(
         default=1, ge=0, le=8, description="Job worker threads `fupin serve` runs (0: jobs wait for `fupin worker`)."
     )

@@ -3,11 +3,13 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from fupin import audit
+from fupin.accounts.enums import Role
 from fupin.accounts.models import ApiToken, PageSession, User
 from fupin.accounts.principal import Principal
 
@@ -37,15 +39,43 @@ def start_session(
     return raw_id, page_session
 
 
-def principal_for_session(*, session: Session, raw_id: str, now: datetime) -> Principal | None:
-    statement = (
-        select(PageSession, User)
-        .join(User, User.id == PageSession.user_id)
-        .where(PageSession.id_hash == digest(raw_id), PageSession.ended_at.is_(None), PageSession.expires_at > now)
-        .where(User.is_active.is_(True))
+# Every request resolves its principal, so these two statements are built once, with bound parameters, and run
+# as plain rows: building and loading ORM objects per request cost more than the lookup itself.
+_USERS = User.__table__.c
+USER_COLUMNS = (_USERS.id, _USERS.username, _USERS.full_name, _USERS.role, _USERS.scope_prefix)
+_SESSIONS = PageSession.__table__.c
+_TOKENS = ApiToken.__table__.c
+
+
+def _live_secret_lookup(secret: FromClause, secret_hash: ColumnElement[str], closed: ColumnElement[Any]) -> Select[Any]:
+    """The user holding the secret whose hash is `:secret_hash`, if neither closed nor expired and the user active."""
+    return (
+        select(*USER_COLUMNS)
+        .join_from(secret, User.__table__, _USERS.id == secret.c.user_id)
+        .where(
+            secret_hash == bindparam("secret_hash"),
+            closed.is_(None),
+            secret.c.expires_at > bindparam("now"),
+            _USERS.is_active.is_(True),
+        )
     )
-    row = session.execute(statement).first()
-    return Principal.of(row[1], row[0]) if row else None
+
+
+_SESSION_PRINCIPAL = _live_secret_lookup(PageSession.__table__, _SESSIONS.id_hash, _SESSIONS.ended_at).add_columns(
+    _SESSIONS.id, _SESSIONS.csrf_token
+)
+_TOKEN_PRINCIPAL = _live_secret_lookup(ApiToken.__table__, _TOKENS.token_hash, _TOKENS.revoked_at)
+
+
+def _principal(row: Any) -> Principal:
+    user_id, username, full_name, role, scope_prefix, *page_session = row
+    session_id, csrf_token = page_session or (None, None)
+    return Principal(user_id, username, full_name, Role(role), scope_prefix, session_id, csrf_token)
+
+
+def principal_for_session(*, session: Session, raw_id: str, now: datetime) -> Principal | None:
+    row = session.connection().execute(_SESSION_PRINCIPAL, {"secret_hash": digest(raw_id), "now": now}).first()
+    return _principal(row) if row else None
 
 
 def end_session(*, session: Session, raw_id: str, now: datetime, changeset: audit.Changeset | None = None) -> None:
@@ -97,11 +127,5 @@ def issue_token(
 
 
 def principal_for_token(*, session: Session, raw: str, now: datetime) -> Principal | None:
-    statement = (
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
-        .where(User.is_active.is_(True))
-    )
-    user = session.scalars(statement).first()
-    return Principal.of(user) if user else None
+    row = session.connection().execute(_TOKEN_PRINCIPAL, {"secret_hash": digest(raw), "now": now}).first()
+    return _principal(row) if row else None

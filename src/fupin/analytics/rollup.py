@@ -8,12 +8,13 @@ Every read takes the caller's `Scope` and applies it to the rows read (the one s
 outside the scope reads as nothing even if a caller forgot to check it first.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, literal, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from fupin.analytics.measures import MEASURES, TREND
@@ -65,14 +66,23 @@ def totals(*, session: Session, scope: Scope, prefix: str) -> Figures:
     level = LEVEL_OF_LENGTH.get(len(within))
     if level is None:
         return _summed(session, scope, prefix)
-    source = VILLAGES if len(within) == CODE_LENGTH else UNITS
-    code = source.c.division_code
-    villages: ColumnElement[int] = literal(1) if source is VILLAGES else source.c.villages
-    statement = select(villages, source.c.refreshed_at, *(source.c[n] for n in NAMES)).where(
-        code == pad(within), scope.condition(code)
-    )
-    row = session.execute(statement).first()
+    scope_low, scope_high = prefix_range(scope.view_prefix or "")
+    statement = _unit_figures(len(within) == CODE_LENGTH)
+    parameters = {"code": pad(within), "scope_low": scope_low, "scope_high": scope_high}
+    row = session.connection().execute(statement, parameters).first()
     return Figures() if row is None else _figures(row)
+
+
+@functools.cache
+def _unit_figures(village: bool) -> Select[Any]:
+    """One unit's row, inside the scope's code range: built once, since every page and API call reads one."""
+    source = VILLAGES if village else UNITS
+    code = source.c.division_code
+    villages: ColumnElement[int] = literal(1) if village else source.c.villages
+    scoped = (code >= bindparam("scope_low")) & (code < bindparam("scope_high"))
+    return select(villages, source.c.refreshed_at, *(source.c[n] for n in NAMES)).where(
+        code == bindparam("code"), scoped
+    )
 
 
 def by_unit(*, session: Session, scope: Scope, prefix: str, length: int) -> dict[str, Figures]:

@@ -1,6 +1,6 @@
 """Request plumbing shared by the API and the pages (database session, settings, clock), and the API's principal."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
@@ -16,8 +16,13 @@ from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, Location, Problem, UnauthenticatedError
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; the route commits its unit of work, anything uncommitted is rolled back on close."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One session per request; the route commits its unit of work, anything uncommitted is rolled back on close.
+
+    Asynchronous on purpose: a synchronous dependency costs two thread hand-offs per request (enter and exit), a
+    large share of a short request. Making a session does no I/O; closing it hands the connection back to the
+    pool with at most a rollback of a transaction the route left open, which is as short as a statement.
+    """
     session: Session = request.app.state.sessionmaker()
     try:
         yield session
@@ -25,18 +30,18 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     """The app's clock (tests inject one), read once per request."""
     now: datetime = request.app.state.clock()
     return now
 
 
-def client_address(request: Request) -> str | None:
+async def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
@@ -68,17 +73,17 @@ def api_principal(
     return principal
 
 
-def require_admin(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
+async def require_admin(principal: Annotated[Principal, Depends(api_principal)]) -> Principal:
     if not principal.role.manages_users:
         raise ForbiddenError(Problem("forbidden", "无权访问：只有系统管理员可以管理用户"))
     return principal
 
 
-def principal_scope(principal: Annotated[Principal, Depends(api_principal)]) -> Scope:
+async def principal_scope(principal: Annotated[Principal, Depends(api_principal)]) -> Scope:
     return principal.scope
 
 
-def api_actor(principal: Annotated[Principal, Depends(api_principal)], origin: ClientAddress) -> Actor:
+async def api_actor(principal: Annotated[Principal, Depends(api_principal)], origin: ClientAddress) -> Actor:
     return Actor(name=principal.username, channel="api", origin=origin)
 
 

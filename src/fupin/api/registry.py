@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 from fupin import audit
 from fupin.api.deps import ActorDep, CurrentUser, DbSession, Now, RowId, ScopeDep, SettingsDep
 from fupin.api.errors import ErrorBody
-from fupin.divisions import service as divisions
 from fupin.registry import editing, service
 from fupin.registry.detail import detail, member_out
 from fupin.registry.filters import MAX_PAGE_SIZE, Flag, HouseholdFilter, PageRequest, SortKey
@@ -67,7 +66,6 @@ def list_households(query: Annotated[ListQuery, Query()], scope: ScopeDep, db: D
         page=PageRequest(query.sort, query.desc, query.limit, query.offset),
         today=now.date(),
     )
-    villages = divisions.names(session=db, codes=[row.division_code for row in page.rows])
     items = []
     for row in page.rows:
         head = page.heads.get(row.id)
@@ -76,7 +74,7 @@ def list_households(query: Annotated[ListQuery, Query()], scope: ScopeDep, db: D
                 id=row.id,
                 household_number=row.household_number,
                 division_code=row.division_code,
-                village=villages.get(row.division_code),
+                village=row.village,
                 head_name=head.name if head else None,
                 head_id_number=mask_id(head.id_number) if head else None,
                 size=page.sizes.get(row.id, 0),

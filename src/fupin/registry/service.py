@@ -7,11 +7,26 @@ delete apply, so no query here can forget either.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Subquery,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from fupin.divisions.codes import is_code, prefix, prefix_range
+from fupin.divisions.models import Division
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, NotFoundError, Problem
 from fupin.registry import counting, idnumber
@@ -53,9 +68,20 @@ class Head:
     id_number: str
 
 
+# What a row of the household list shows: loading these columns, not whole households, keeps a page cheap.
+LIST_COLUMNS = (
+    Household.id,
+    Household.household_number,
+    Household.division_code,
+    Household.poverty_status,
+    Household.household_type,
+    Household.main_cause,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class HouseholdPage:
-    rows: list[Household]
+    rows: list[Row[Any]]  # LIST_COLUMNS, village (name), size, head_name and head_id_number of each household
     heads: dict[int, Head]
     sizes: dict[int, int]
     total: int
@@ -85,10 +111,38 @@ def list_(*, session: Session, scope: Scope, filters: HouseholdFilter, page: Pag
         conditions = conditions_for(filters, today=today, dialect=session.get_bind().dialect.name, code=code)
     else:
         start = households_in(scope)
-    statement = start.where(*conditions).order_by(*order).limit(page.limit).offset(page.offset)
-    rows = list(session.scalars(statement))
-    ids = [row.id for row in rows]
-    return HouseholdPage(rows, _heads(session, ids), _sizes(session, ids), total.value, page, total.counted)
+    on_page = (
+        start.where(*conditions)
+        .with_only_columns(*LIST_COLUMNS, column.label("sort_key"))
+        .order_by(*order)
+        .limit(page.limit)
+        .offset(page.offset)
+        .subquery("on_page")
+    )
+    rows = list(session.execute(_with_heads_and_sizes(on_page, descending=page.descending)))
+    heads = {row.id: Head(row.head_name, row.head_id_number) for row in rows if row.head_name is not None}
+    return HouseholdPage(rows, heads, {row.id: int(row.size) for row in rows}, total.value, page, total.counted)
+
+
+def _with_heads_and_sizes(on_page: Subquery, *, descending: bool) -> Select[Any]:
+    """The page's households with their village name, head and number of live members: one statement, in order."""
+    is_head = Member.relation == "户主"
+    listed = [on_page.c[column.key] for column in LIST_COLUMNS]
+    members = and_(Member.household_id == on_page.c.id, Member.deleted_at.is_(None))
+    village = and_(Division.code == on_page.c.division_code, Division.valid_to.is_(None))
+    sort_key = on_page.c.sort_key.desc() if descending else on_page.c.sort_key.asc()
+    return (
+        select(
+            *listed,
+            Division.name.label("village"),
+            func.count(Member.id).label("size"),
+            func.max(case((is_head, Member.name))).label("head_name"),
+            func.max(case((is_head, Member.id_number))).label("head_id_number"),
+        )
+        .select_from(on_page.outerjoin(Division, village).outerjoin(Member, members))
+        .group_by(*listed, Division.name, on_page.c.sort_key)
+        .order_by(sort_key, on_page.c.id)
+    )
 
 
 def matching_ids(*, scope: Scope, filters: HouseholdFilter, today: date, dialect: str) -> Select[int]:
@@ -177,26 +231,6 @@ FLAG_CONDITIONS: dict[Flag, Callable[[date], ColumnElement[bool]]] = {
         Member.ins_resident_medical.is_(False), Member.ins_employee_medical.is_not(True)
     ),
 }
-
-
-def _heads(session: Session, ids: list[int]) -> dict[int, Head]:
-    if not ids:
-        return {}
-    statement = select(Member.household_id, Member.name, Member.id_number).where(
-        Member.household_id.in_(ids), Member.deleted_at.is_(None), Member.relation == "户主"
-    )
-    return {household_id: Head(name, number) for household_id, name, number in session.execute(statement)}
-
-
-def _sizes(session: Session, ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    statement = (
-        select(Member.household_id, func.count())
-        .where(Member.household_id.in_(ids), Member.deleted_at.is_(None))
-        .group_by(Member.household_id)
-    )
-    return {household_id: int(size) for household_id, size in session.execute(statement)}
 
 
 def get(*, session: Session, scope: Scope, household_id: int) -> Household | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import Depends, FastAPI
 
 from fupin.api.router import router as api_router
-from fupin.config import Settings
+from fupin.config import Settings, load_settings
 from fupin.db import make_engine, make_sessionmaker, utcnow
 from fupin.errors import FupinError, Location, Problem
 from fupin.job_kinds import HANDLERS
@@ -27,7 +27,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
         raise FupinError(
             Problem("secret-key-missing", "未设置密钥或密钥太短", Location(field="FUPIN_SECRET_KEY"), None, expected)
         )
-    engine = make_engine(settings.database_url)
+    # The pool holds a connection for every request a process serves at once: a connection opened per request
+    # would re-read the schema (SQLite) or log in again (PostgreSQL) each time.
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size, max_overflow=8)
 
     workers = [Worker(engine=engine, settings=settings, handlers=HANDLERS) for _ in range(settings.worker_threads)]
 
@@ -64,3 +66,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     templates.env.globals["vendor"] = vendor_files()  # base.html links only the library files that are there
     errors.install(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one server process among several (`fupin serve --processes N`): its settings from the environment,
+    which `fupin serve` filled in before starting the processes."""
+    return create_app(load_settings())

@@ -35,7 +35,7 @@ def page_principal(request: Request, db: DbSession, settings: SettingsDep, now: 
 MaybeUser = Annotated[Principal | None, Depends(page_principal)]
 
 
-def require_user(request: Request, principal: MaybeUser) -> Principal:
+async def require_user(request: Request, principal: MaybeUser) -> Principal:
     if principal is None:
         raise SignInRequiredError(request.url.path)
     return principal
@@ -44,17 +44,17 @@ def require_user(request: Request, principal: MaybeUser) -> Principal:
 CurrentUser = Annotated[Principal, Depends(require_user)]
 
 
-def require_admin(principal: CurrentUser) -> Principal:
+async def require_admin(principal: CurrentUser) -> Principal:
     if not principal.role.manages_users:
         raise ForbiddenError(Problem("forbidden", "无权访问：只有系统管理员可以管理用户"))
     return principal
 
 
-def principal_scope(principal: CurrentUser) -> Scope:
+async def principal_scope(principal: CurrentUser) -> Scope:
     return principal.scope
 
 
-def page_actor(principal: CurrentUser, origin: ClientAddress) -> Actor:
+async def page_actor(principal: CurrentUser, origin: ClientAddress) -> Actor:
     return Actor(name=principal.username, channel="web", origin=origin)
 
 

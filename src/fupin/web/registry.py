@@ -71,7 +71,6 @@ def households(
     deleted: str = "",
 ) -> Response:
     found = service.list_(session=db, scope=scope, filters=query.filters(), page=_page(query), today=now.date())
-    villages = divisions.names(session=db, codes=[row.division_code for row in found.rows])
     params = query.model_dump(exclude_defaults=True, exclude={"offset"})
     return page(
         request,
@@ -80,7 +79,6 @@ def households(
         title="农户",
         breadcrumbs=[HOME, ("农户", None)],
         found=found,
-        villages=villages,
         heads={key: (head.name, mask_id(head.id_number)) for key, head in found.heads.items()},
         query=query,
         flags=list(Flag),
