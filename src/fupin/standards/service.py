@@ -25,8 +25,12 @@ class Lines:
     confirmed: bool
 
 
+def find_current(*, session: Session) -> StandardSet | None:
+    return session.scalar(select(StandardSet).where(StandardSet.is_current.is_(True)))
+
+
 def current(*, session: Session) -> StandardSet:
-    standard = session.scalar(select(StandardSet).where(StandardSet.is_current.is_(True)))
+    standard = find_current(session=session)
     if standard is None:
         raise FupinError(
             Problem(
