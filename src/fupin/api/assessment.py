@@ -92,6 +92,7 @@ def household_assessment(
     "/assessments",
     summary="发起评估（返回 202 和排队的任务；进度见 /jobs/{job_id}）",
     status_code=status.HTTP_202_ACCEPTED,
+    responses={404: {"model": ErrorBody, "description": "区划不存在或不在您的数据范围内"}},
 )
 def create_assessment(body: schemas.AssessmentStart, principal: CurrentUser, actor: ActorDep, db: DbSession) -> JobOut:
     job = start_assessment(db=db, principal=principal, actor=actor, year=body.year, division=body.division)
