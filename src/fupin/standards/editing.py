@@ -123,7 +123,10 @@ def changes(*, session: Session, standard: StandardSet) -> list[Change]:
     """The edits recorded for a version (none for a version loaded from a file)."""
     events = session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.changeset_id == standard.created_changeset_id, AuditEvent.entity.like("standard_%"))
+        .where(
+            AuditEvent.changeset_id == standard.created_changeset_id,
+            AuditEvent.entity.startswith("standard_", autoescape=True),
+        )
         .order_by(AuditEvent.id)
     )
     return [_change_of(event.entity, event.entity_id, event.before, event.after) for event in events]
