@@ -25,9 +25,14 @@ from sqlalchemy.orm import Session
 from fupin.accounts.enums import Role
 from fupin.accounts.models import User
 from fupin.api.deps import get_db
+from fupin.assessment.service import assess
+from fupin.audit import Actor
 from fupin.config import Settings
+from fupin.divisions.scope import Scope
 from fupin.jobs import service as jobs
+from fupin.registry import codelists
 from fupin.registry.models import Household, Member
+from fupin.standards.loader import load_standard_file, shipped_national
 from fupin.web.app import create_app
 from tests.api.test_api_accounts import token_for
 from tests.factories.accounts import PASSWORD, Clock, make_user
@@ -98,12 +103,18 @@ def outside(session: Session, tmp_path: Path) -> Outside:
     assert member is not None
     stranger = make_user(session, username="jie.wai.ren", role=Role.admin, scope_prefix=OUTSIDE_VILLAGE)
     job = own_job(session, tmp_path / "outside", stranger.id, OUTSIDE_VILLAGE, "界外导入.csv")
+    load_standard_file(session=session, path=shipped_national(), actor=Actor("walk", "cli"))
+    run = assess(session=session, year=2020, scope=Scope.of(OUTSIDE_VILLAGE), actor=Actor("walk", "cli"),
+                 lists=codelists.load(None))  # fmt: skip
     return Outside(
         values={
             "household_id": [str(household.id)],
             "member_id": [str(member.id)],
             "job_id": [str(job.id)],
             "code": [OUTSIDE_VILLAGE, "520526000000"],  # the village, and the county above the village walkers
+            "assess_job_id": [str(own_assess_job(session, stranger.id, OUTSIDE_VILLAGE).id)],
+            "run_id": [str(run.id)],  # a run of the neighbouring village only
+            "set_id": ["99999999"],  # standards are national, not scoped: only a version that does not exist is 404
         },
         markers=(OUTSIDE_HOUSEHOLD, *OUTSIDE_NAMES, stranger.username, "界外导入"),
         filters={"division": OUTSIDE_VILLAGE, "village": OUTSIDE_VILLAGE, "q": member.id_number},
@@ -122,6 +133,17 @@ def own_job(session: Session, folder: Path, user_id: int, scope_prefix: str, fil
     problems = {"count": 1, "by_slug": {"id-checksum": 1}, "first": []}
     result = {"totals": totals, "sheets": [], "reconciles": True, "error_workbook": "errors.xlsx", "problems": problems}
     job.status, job.result = "succeeded", result
+    session.commit()
+    return job
+
+
+def own_assess_job(session: Session, user_id: int, scope_prefix: str) -> Any:
+    """A finished assessment job of the user, whose result names no run of anyone else."""
+    parameters = {"year": 2020, "scope_prefix": scope_prefix, "actor": {"name": "walk", "channel": "web"}}
+    job = jobs.create(
+        session=session, kind="assess", parameters=parameters, created_by_id=user_id, scope_prefix=scope_prefix
+    )
+    job.status, job.result = "succeeded", {"households": 0, "meeting": 0, "run_id": 0}
     session.commit()
     return job
 
@@ -234,7 +256,11 @@ def test_the_walk_reaches_in_scope_rows_so_its_404s_mean_something(
     assert member is not None
     user_id = session.scalars(select(User.id).where(User.username == me["username"])).one()
     job = own_job(session, tmp_path / "own", user_id, VILLAGE_CODE, "本村导入.csv")
-    own = {"household_id": household.id, "member_id": member.id, "job_id": job.id, "code": VILLAGE_CODE}
+    run = assess(session=session, year=2020, scope=Scope.of(VILLAGE_CODE), actor=Actor("walk", "cli"),
+                 lists=codelists.load(None))  # fmt: skip
+    own = {"household_id": household.id, "member_id": member.id, "job_id": job.id, "code": VILLAGE_CODE,
+           "assess_job_id": own_assess_job(session, user_id, VILLAGE_CODE).id, "run_id": run.id,
+           "set_id": run.standard_set_id}  # fmt: skip
     for endpoint in walked():
         names = parameters(endpoint)
         if endpoint.method != "GET" or not names:

@@ -2,7 +2,8 @@
 
 from collections.abc import Mapping
 
+from fupin.assessment import assess_job
 from fupin.jobs.worker import Handler
 from fupin.registry import import_job
 
-HANDLERS: Mapping[str, Handler] = {import_job.KIND: import_job.run}
+HANDLERS: Mapping[str, Handler] = {import_job.KIND: import_job.run, assess_job.KIND: assess_job.run}

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from fupin.audit import Actor, open_changeset, record
+from fupin.audit import Actor, Changeset, open_changeset, record
 from fupin.errors import FupinError, Location, Problem
 from fupin.registry import codelists
 from fupin.standards.exit_criteria import ExitCriteria
@@ -76,15 +76,18 @@ def _check_numbers(entry: dict[str, Any], keys: tuple[str, ...], source: str, wh
             f"「{key}」须为非负数值",
             Location(sheet=source, field=f"{where}.{key}"),
             str(entry.get(key)),
+            "不小于0的数值",
         )
         for key in keys
         if not isinstance(entry.get(key), int | float) or isinstance(entry.get(key), bool) or entry[key] < 0
     ]
 
 
-def store(*, session: Session, document: dict[str, Any], source: str, actor: Actor) -> StandardSet:
+def store(
+    *, session: Session, document: dict[str, Any], source: str, actor: Actor, changeset: Changeset | None = None
+) -> StandardSet:
     """A new version of the named standard, made current; the previous current one stays for old verdicts."""
-    changeset = open_changeset(session=session, actor=actor, purpose="标准", source=source)
+    changeset = changeset or open_changeset(session=session, actor=actor, purpose="标准", source=source)
     name = str(document["name"]).strip()
     latest = session.scalar(select(func.max(StandardSet.version)).where(StandardSet.name == name)) or 0
     session.execute(update(StandardSet).where(StandardSet.is_current.is_(True)).values(is_current=False))

@@ -6,6 +6,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fupin.audit import Changeset
 from fupin.errors import FupinError, Problem
 from fupin.registry.codelists import CodeList
 from fupin.standards.exit_criteria import ExitCriteria
@@ -24,8 +25,12 @@ class Lines:
     confirmed: bool
 
 
+def find_current(*, session: Session) -> StandardSet | None:
+    return session.scalar(select(StandardSet).where(StandardSet.is_current.is_(True)))
+
+
 def current(*, session: Session) -> StandardSet:
-    standard = session.scalar(select(StandardSet).where(StandardSet.is_current.is_(True)))
+    standard = find_current(session=session)
     if standard is None:
         raise FupinError(
             Problem(
@@ -64,13 +69,30 @@ def _province_first(
 
 
 def poverty_lines(*, session: Session, standard: StandardSet) -> list[PovertyLine]:
-    return list(
-        session.scalars(
-            select(PovertyLine)
-            .where(PovertyLine.set_id == standard.id)
-            .order_by(PovertyLine.year, PovertyLine.province_code)
-        )
+    return _yearly(session, PovertyLine, standard)
+
+
+def monitoring_ranges(*, session: Session, standard: StandardSet) -> list[MonitoringRange]:
+    return _yearly(session, MonitoringRange, standard)
+
+
+def _yearly(session: Session, model: type[Row], standard: StandardSet) -> list[Row]:
+    statement = select(model).where(model.set_id == standard.id).order_by(model.year, model.province_code)
+    return list(session.scalars(statement))
+
+
+def versions(*, session: Session) -> list[tuple[StandardSet, Changeset]]:
+    """Every stored version, newest first, with the changeset that created it (who, when, from where)."""
+    statement = (
+        select(StandardSet, Changeset)
+        .join(Changeset, Changeset.id == StandardSet.created_changeset_id)
+        .order_by(StandardSet.id.desc())
     )
+    return [(standard, changeset) for standard, changeset in session.execute(statement).all()]
+
+
+def get(*, session: Session, set_id: int) -> StandardSet | None:
+    return session.get(StandardSet, set_id)
 
 
 def indicators(*, session: Session, standard: StandardSet) -> list[Indicator]:

@@ -12,7 +12,18 @@ from fupin.db import make_engine, make_sessionmaker, utcnow
 from fupin.errors import FupinError, Location, Problem
 from fupin.job_kinds import HANDLERS
 from fupin.jobs.worker import Worker
-from fupin.web import accounts, divisions, errors, home, imports, registry, registry_edit, signin
+from fupin.web import (
+    accounts,
+    assessment,
+    divisions,
+    errors,
+    home,
+    imports,
+    registry,
+    registry_edit,
+    signin,
+    standards,
+)
 from fupin.web.deps import verify_csrf
 from fupin.web.render import templates
 from fupin.web.static_files import static_files, vendor_files
@@ -55,7 +66,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     app.state.clock = clock
     app.state.sessionmaker = make_sessionmaker(engine)
     app.include_router(api_router, prefix=API_PREFIX)
-    for pages in (signin.router, home.router, accounts.router, divisions.router, registry.router, registry_edit.router):
+    pages_routers = (
+        signin.router, home.router, accounts.router, divisions.router, registry.router, registry_edit.router,
+        standards.router, assessment.router,
+    )  # fmt: skip
+    for pages in pages_routers:
         app.include_router(pages, dependencies=[Depends(verify_csrf)], include_in_schema=False)
     app.include_router(
         imports.router,

@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, Response
 
 from fupin import audit
 from fupin.accounts.principal import Principal
+from fupin.api.assessment import household_assessment
 from fupin.api.deps import DbSession, Now, RowId, SettingsDep
 from fupin.api.registry import ListQuery
 from fupin.divisions import service as divisions
@@ -169,6 +170,7 @@ def _detail_page(
         member_columns=MEMBER_COLUMNS,
         income_fields=INCOME_FIELDS,
         entries=_history(db, household, revealed),
+        assessment=household_assessment(db, household, codelists.load(request.app.state.settings.codelists_file)),
         can_edit=scope.can_capture(household.division_code),
         may_reveal=principal.role.may_reveal,
         revealed=revealed,

@@ -26,6 +26,8 @@ def menu(principal: Principal) -> list[MenuItem]:
         MenuItem("行政区划", "/divisions"),
         MenuItem("农户", "/households"),
         MenuItem("导入", "/imports"),
+        MenuItem("评估", "/assessments"),
+        MenuItem("扶贫标准", "/standards"),
     ]
     if principal.role.manages_users:
         items.append(MenuItem("用户管理", "/users"))

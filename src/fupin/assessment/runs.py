@@ -1,0 +1,143 @@
+"""Reading runs and verdicts within a scope: the runs a user may see, a run's counts, a household's verdicts.
+
+A run is visible to a user when it overlaps their scope (a run of their village, or of the county around it);
+its figures are then counted over the verdicts inside the user's scope only, never the run's own totals.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, case, false, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from fupin.assessment.models import AssessmentRun, Verdict
+from fupin.audit import Changeset
+from fupin.divisions.scope import Scope
+from fupin.errors import NotFoundError, Problem
+from fupin.registry.models import Income
+from fupin.standards.models import Indicator, StandardSet
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    run: AssessmentRun
+    standard: StandardSet
+    changeset: Changeset
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorCount:
+    code: str
+    name: str
+    required_for_exit: bool
+    failed: int
+    unknown: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunCounts:
+    households: int
+    meeting: int
+    indicators: list[IndicatorCount]
+
+    @property
+    def not_meeting(self) -> int:
+        return self.households - self.meeting
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdVerdict:
+    run: AssessmentRun
+    standard: StandardSet
+    verdict: Verdict
+    failed: list[str]  # indicator codes
+    unknown: list[str]
+
+
+def overlaps(scope: Scope) -> ColumnElement[bool]:
+    """Runs inside the scope, or around it (a county run seen by a village cadre, who sees only their village)."""
+    if scope.view_prefix is None:
+        return false()
+    around = literal(scope.view_prefix).startswith(AssessmentRun.scope_prefix)
+    return or_(scope.contains_prefix(AssessmentRun.scope_prefix), around)
+
+
+def list_(*, session: Session, scope: Scope, before_id: int | None = None, limit: int = 20) -> list[RunRow]:
+    statement = _rows().where(overlaps(scope))
+    if before_id is not None:
+        statement = statement.where(AssessmentRun.id < before_id)
+    found = session.execute(statement.order_by(AssessmentRun.id.desc()).limit(limit))
+    return [RunRow(run, standard, changeset) for run, standard, changeset in found]
+
+
+def get_or_raise(*, session: Session, scope: Scope, run_id: int) -> RunRow:
+    """The run, or 404 whether it does not exist or does not overlap the scope."""
+    row = session.execute(_rows().where(AssessmentRun.id == run_id, overlaps(scope))).first()
+    if row is None:
+        raise NotFoundError(Problem("assessment-run-not-found", f"评估 {run_id} 不存在或不在您的数据范围内"))
+    run, standard, changeset = row
+    return RunRow(run, standard, changeset)
+
+
+def _rows() -> Select[AssessmentRun, StandardSet, Changeset]:
+    return (
+        select(AssessmentRun, StandardSet, Changeset)
+        .join(StandardSet, StandardSet.id == AssessmentRun.standard_set_id)
+        .join(Changeset, Changeset.id == AssessmentRun.changeset_id)
+    )
+
+
+def whole(scope: Scope, run: AssessmentRun) -> bool:
+    """Whether the user's scope covers the whole run, so its stored totals may be shown."""
+    return scope.covers(run.scope_prefix)
+
+
+def counts(*, session: Session, scope: Scope, run: AssessmentRun) -> RunCounts:
+    """Households, those meeting the exit standard, and per indicator failed and undecided: one pass, in SQL."""
+    columns = [func.count(), func.sum(case((Verdict.meets_exit.is_(True), 1), else_=0))]
+    for bit in range(len(run.indicator_codes)):
+        columns.append(func.sum(case((Verdict.failed_mask.op("&")(1 << bit) != 0, 1), else_=0)))
+        columns.append(func.sum(case((Verdict.unknown_mask.op("&")(1 << bit) != 0, 1), else_=0)))
+    statement = select(*columns).where(Verdict.run_id == run.id, scope.condition(Verdict.division_code))
+    values = [int(value or 0) for value in session.execute(statement).one()]
+    items = _indicators(session, run)
+    return RunCounts(
+        households=values[0],
+        meeting=values[1],
+        indicators=[
+            IndicatorCount(code, items[code].name if code in items else code,
+                           bool((run.required_mask >> bit) & 1), values[2 + 2 * bit], values[3 + 2 * bit])
+            for bit, code in enumerate(run.indicator_codes)
+        ],
+    )  # fmt: skip
+
+
+def _indicators(session: Session, run: AssessmentRun) -> dict[str, Indicator]:
+    rows = session.scalars(select(Indicator).where(Indicator.set_id == run.standard_set_id))
+    return {row.code: row for row in rows}
+
+
+def household_verdicts(*, session: Session, household_id: int, limit: int = 20) -> list[HouseholdVerdict]:
+    """A household's verdicts across runs, newest first (the caller loaded the household through the scope)."""
+    statement = (
+        select(AssessmentRun, StandardSet, Verdict)
+        .join(Verdict, Verdict.run_id == AssessmentRun.id)
+        .join(StandardSet, StandardSet.id == AssessmentRun.standard_set_id)
+        .where(Verdict.household_id == household_id)
+        .order_by(AssessmentRun.id.desc())
+        .limit(limit)
+    )
+    return [
+        HouseholdVerdict(run, standard, verdict, _bits(run, verdict.failed_mask), _bits(run, verdict.unknown_mask))
+        for run, standard, verdict in session.execute(statement)
+    ]
+
+
+def _bits(run: AssessmentRun, mask: int) -> list[str]:
+    return [code for bit, code in enumerate(run.indicator_codes) if (mask >> bit) & 1]
+
+
+def latest_income_year(*, session: Session, household_id: int) -> int | None:
+    """The newest year the household has an income row for: the year its page explains when it has no verdict."""
+    statement = select(func.max(Income.year)).where(Income.household_id == household_id, Income.deleted_at.is_(None))
+    year = session.scalar(statement)
+    return int(year) if year is not None else None
