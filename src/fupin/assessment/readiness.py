@@ -223,7 +223,7 @@ def _indicator_names(session: Session, run: AssessmentRun | None) -> list[str]:
     if run is None:
         return []
     rows = session.execute(select(Indicator.code, Indicator.name).where(Indicator.set_id == run.standard_set_id))
-    named = dict(rows)
+    named = dict(rows.all())
     return [named.get(code, code) for code in run.indicator_codes]
 
 
