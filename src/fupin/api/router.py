@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from fupin.api import accounts, analytics, imports, registry
+from fupin.api import accounts, analytics, exit, imports, registry, sampling
 from fupin.api.errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -10,3 +10,5 @@ router.include_router(accounts.router)
 router.include_router(analytics.router)
 router.include_router(registry.router)
 router.include_router(imports.router)
+router.include_router(exit.router)
+router.include_router(sampling.router)

@@ -53,8 +53,15 @@ class Staged:
 
 def stage(duck: duckdb.DuckDBPyConnection, path: Path, spec: SheetSpec) -> Staged:
     """Read the file and create `raw` (trimmed text, blank → NULL) and an empty `problems` table."""
-    sheets = read_sheets(path, spec.looks_like_header)
-    sheet = sheets[0]
+    try:
+        sheet = read_sheets(path, spec.looks_like_header)[0]
+    except FupinError:
+        raise
+    except Exception as error:  # a file the readers cannot parse at all: the uploader's problem, told in words
+        message = f"文件「{path.name}」无法读取（可能已损坏或格式不对）"
+        raise FupinError(
+            Problem("file-unreadable", message, Location(field="file"), None, "CSV 或 XLSX 文件")
+        ) from error
     by_key: dict[str, int] = {}
     for index, header in enumerate(sheet.headers):
         for field in spec.fields:
