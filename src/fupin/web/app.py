@@ -12,7 +12,7 @@ from fupin.db import make_engine, make_sessionmaker, utcnow
 from fupin.errors import FupinError, Location, Problem
 from fupin.job_kinds import HANDLERS
 from fupin.jobs.worker import Worker
-from fupin.web import accounts, divisions, errors, home, imports, registry, registry_edit, signin
+from fupin.web import accounts, divisions, errors, exit, home, imports, registry, registry_edit, sampling, signin
 from fupin.web.deps import verify_csrf
 from fupin.web.render import templates
 from fupin.web.static_files import static_files, vendor_files
@@ -55,11 +55,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     app.include_router(api_router, prefix=API_PREFIX)
     for pages in (signin.router, home.router, accounts.router, divisions.router, registry.router, registry_edit.router):
         app.include_router(pages, dependencies=[Depends(verify_csrf)], include_in_schema=False)
-    app.include_router(
-        imports.router,
-        dependencies=[Depends(imports.upload_limit), Depends(verify_csrf)],
-        include_in_schema=False,
-    )
+    for uploading in (imports.router, exit.router, sampling.router):  # pages that take uploads
+        app.include_router(
+            uploading,
+            dependencies=[Depends(imports.upload_limit), Depends(verify_csrf)],
+            include_in_schema=False,
+        )
     app.mount("/static", static_files(), name="static")
     templates.env.globals["vendor"] = vendor_files()  # base.html links only the library files that are there
     errors.install(app)

@@ -26,6 +26,9 @@ def menu(principal: Principal) -> list[MenuItem]:
         MenuItem("行政区划", "/divisions"),
         MenuItem("农户", "/households"),
         MenuItem("导入", "/imports"),
+        MenuItem("退出评估", "/exit"),
+        MenuItem("评估抽样", "/samples"),
+        MenuItem("农村人口", "/population"),
     ]
     if principal.role.manages_users:
         items.append(MenuItem("用户管理", "/users"))
