@@ -25,7 +25,10 @@ from sqlalchemy.orm import Session
 from fupin.accounts.enums import Role
 from fupin.accounts.models import User
 from fupin.api.deps import get_db
+from fupin.assessment.exit_models import Sample, SampleHousehold
+from fupin.audit import Actor, open_changeset
 from fupin.config import Settings
+from fupin.divisions.codes import pad
 from fupin.jobs import service as jobs
 from fupin.registry.models import Household, Member
 from fupin.web.app import create_app
@@ -37,6 +40,7 @@ from tests.routes import Endpoint, endpoints
 
 OUTSIDE_VILLAGE = "520526100056"  # 同心社区: the neighbouring village of the same town
 OUTSIDE_HOUSEHOLD = "5205261000560001"
+OUTSIDE_COUNTY = "520526000000"  # 威宁县: its samples lie outside every walker (a village, 丙妹镇, 从江县)
 OUTSIDE_NAMES = ("赵界外", "孙界外")  # only the outside family carries these names
 OWN_HOUSEHOLD = "5205261000340001"
 CONGJIANG, BINGMEI = "522633", "522633100"  # 从江县 and its 丙妹镇: another county altogether
@@ -98,16 +102,36 @@ def outside(session: Session, tmp_path: Path) -> Outside:
     assert member is not None
     stranger = make_user(session, username="jie.wai.ren", role=Role.admin, scope_prefix=OUTSIDE_VILLAGE)
     job = own_job(session, tmp_path / "outside", stranger.id, OUTSIDE_VILLAGE, "界外导入.csv")
+    sample = county_sample(session, OUTSIDE_COUNTY, household.id)
     return Outside(
         values={
             "household_id": [str(household.id)],
             "member_id": [str(member.id)],
             "job_id": [str(job.id)],
+            "sample_id": [str(sample)],
             "code": [OUTSIDE_VILLAGE, "520526000000"],  # the village, and the county above the village walkers
         },
         markers=(OUTSIDE_HOUSEHOLD, *OUTSIDE_NAMES, stranger.username, "界外导入"),
         filters={"division": OUTSIDE_VILLAGE, "village": OUTSIDE_VILLAGE, "q": member.id_number},
     )
+
+
+def county_sample(session: Session, county: str, household_id: int | None) -> int:
+    """A stored assessment sample of a county (with one sampled household when given)."""
+    changeset = open_changeset(session=session, actor=Actor("walk", "system"), purpose="测试")
+    sample = Sample(
+        county_code=county, year=2020, seed=1, margin=0.05, confidence=0.95, expected_rate=0.5, design_effect=2.0,
+        villages_wanted=1, design="测试", created_by="walk", changeset_id=changeset.id,
+    )  # fmt: skip
+    session.add(sample)
+    session.flush()
+    if household_id is not None:
+        sampled = {"stratum": "exited", "village_probability": 1.0, "household_probability": 1.0, "members": 2}
+        session.add(
+            SampleHousehold(sample_id=sample.id, household_id=household_id, division_code=OUTSIDE_VILLAGE, **sampled)
+        )
+    session.commit()
+    return sample.id
 
 
 def own_job(session: Session, folder: Path, user_id: int, scope_prefix: str, filename: str) -> Any:
@@ -226,7 +250,11 @@ def test_routes_without_ids_show_nothing_from_outside(
 def test_the_walk_reaches_in_scope_rows_so_its_404s_mean_something(
     walk_app: FastAPI, session: Session, walkers: list[Walker], outside: Outside, tmp_path: Path
 ) -> None:
-    """The village cadre's own household, member, job and village answer 200 on every GET route with an id."""
+    """The village cadre's own household, member, job and village answer 200 on every GET route with an id.
+
+    Samples are county-wide, so a village cadre sees none: a sample route is read by the county walker instead,
+    with a sample of its own county.
+    """
     cadre = next(walker for walker in walkers if walker.role is Role.village)
     me = cadre.client.get("/api/v1/me", headers=cadre.bearer).json()
     household = session.scalars(select(Household).where(Household.household_number == OWN_HOUSEHOLD)).one()
@@ -234,13 +262,16 @@ def test_the_walk_reaches_in_scope_rows_so_its_404s_mean_something(
     assert member is not None
     user_id = session.scalars(select(User.id).where(User.username == me["username"])).one()
     job = own_job(session, tmp_path / "own", user_id, VILLAGE_CODE, "本村导入.csv")
-    own = {"household_id": household.id, "member_id": member.id, "job_id": job.id, "code": VILLAGE_CODE}
+    sample = county_sample(session, pad(CONGJIANG), None)
+    officer = next(walker for walker in walkers if walker.role is Role.county)
+    own = {"household_id": household.id, "member_id": member.id, "job_id": job.id, "code": VILLAGE_CODE,
+           "sample_id": sample}  # fmt: skip
     for endpoint in walked():
         names = parameters(endpoint)
         if endpoint.method != "GET" or not names:
             continue
         path = endpoint.path.format(**{name: own[name] for name in names})
-        answer = call(cadre, endpoint, path, {}, {})
+        answer = call(officer if "sample_id" in names else cadre, endpoint, path, {}, {})
         assert answer.status_code == 200, (str(endpoint), answer.status_code, answer.text[:200])
     listing = cadre.client.get("/households").text + cadre.client.get("/api/v1/households", headers=cadre.bearer).text
     assert listing.count(OWN_HOUSEHOLD) >= 2
