@@ -92,3 +92,13 @@ def test_units_outside_the_scope_or_of_other_levels_give_nothing(session: Sessio
     assert report(session=session, scope=Scope.of(VILLAGE_CODE), code=COUNTY) is None
     assert report(session=session, scope=EVERYTHING, code="520526100000") is None  # a township
     assert report(session=session, scope=Scope.of(VILLAGE_CODE), code=VILLAGE_CODE) is not None
+
+
+def test_a_sample_of_another_year_does_not_feed_the_report(session: Session) -> None:
+    county = build_county(session)
+    county.sample.year = 2019
+    session.flush()
+    found = report(session=session, scope=EVERYTHING, code=COUNTY)
+    assert found is not None
+    assert found.sample is None
+    assert checks_of(found)["错退率"] == (None, None, "尚无抽样调查结果")

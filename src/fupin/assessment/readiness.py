@@ -92,7 +92,7 @@ def report(
     year = year or (run.year if run else None)
     figures = _figures(session, unit_prefix)
     population = denominator(session=session, prefix=unit_prefix, year=year) if year else None
-    sample = latest_sample(session=session, county_code=unit.code) if unit.level == 3 else None
+    sample = latest_sample(session=session, county_code=unit.code, year=year) if unit.level == 3 else None
     found = estimates(session=session, sample=sample) if sample else None
     checks = _checks(unit, figures, population, found, criteria_of(session, run))
     total, rows = _blocking(session, unit_prefix, run, limit=page_size, offset=(page - 1) * page_size)

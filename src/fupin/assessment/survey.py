@@ -289,7 +289,9 @@ def estimates(*, session: Session, sample: Sample) -> Estimates:
     )
 
 
-def latest_sample(*, session: Session, county_code: str) -> Sample | None:
-    return session.scalars(
-        select(Sample).where(Sample.county_code == county_code).order_by(Sample.id.desc()).limit(1)
-    ).first()
+def latest_sample(*, session: Session, county_code: str, year: int | None) -> Sample | None:
+    """The county's newest sample of the year (of any year when none is given)."""
+    statement = select(Sample).where(Sample.county_code == county_code)
+    if year is not None:
+        statement = statement.where(Sample.year == year)
+    return session.scalars(statement.order_by(Sample.id.desc()).limit(1)).first()
