@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fupin.assessment.exit_models import SampleHousehold, SampleVillage
-from fupin.assessment.sample import DrawRequest, draw_sample
+from fupin.assessment.sample import DrawRequest, FrameRow, draw_frame, draw_sample
 from fupin.assessment.sampling import sample_size
 from fupin.audit import Actor
 from fupin.divisions.scope import Scope
@@ -88,3 +88,26 @@ def test_a_county_outside_the_scope_or_a_village_code_is_not_found(session: Sess
             draw_sample(
                 session=session, scope=scope, actor=ACTOR, request=DrawRequest(county_code=code, year=2020, seed=1)
             )
+
+
+def test_the_stored_probabilities_match_how_often_households_are_drawn() -> None:
+    """Simulation: over many seeds each household is drawn about as often as its π₁·π₂ says."""
+    sizes = {"v1": (8, 4), "v2": (4, 2), "v3": (2, 6)}  # exited, non-registered households per village
+    frame, next_id = [], 0
+    for village, (exited, outside) in sizes.items():
+        for stratum, count in (("exited", exited), ("non_registered", outside)):
+            for _ in range(count):
+                next_id += 1
+                frame.append(FrameRow(next_id, village, stratum, 3))
+    runs = 2_000
+    counts: dict[int, int] = {}
+    stated: dict[int, set[float]] = {}
+    for seed in range(runs):
+        _, chosen = draw_frame(frame, DrawRequest(county_code=COUNTY, year=2020, seed=seed, margin=0.4, villages=1))
+        for unit in chosen:
+            counts[unit.household] = counts.get(unit.household, 0) + 1
+            stated.setdefault(unit.household, set()).add(round(unit.probability, 9))
+    for household, probabilities in stated.items():
+        assert len(probabilities) == 1  # a household's probability does not depend on the draw
+        expected = probabilities.pop()
+        assert counts[household] / runs == pytest.approx(expected, abs=0.04), household

@@ -62,7 +62,7 @@ def draw_sample(*, session: Session, scope: Scope, actor: Actor, request: DrawRe
     frame = _frame(session, prefix(county))
     if not frame:
         raise FupinError(Problem("sample-empty", "该县登记中没有农户，无法抽样", Location(field="county"), county))
-    villages = _stage_one(frame, request)
+    villages, drawn = draw_frame(frame, request)
     changeset = open_changeset(session=session, actor=actor, purpose="抽样", source=f"{county} 种子 {request.seed}")
     sample = Sample(
         county_code=county,
@@ -88,7 +88,6 @@ def draw_sample(*, session: Session, scope: Scope, actor: Actor, request: DrawRe
             for code, probability in villages.items()
         ],
     )
-    drawn = _stage_two(frame, villages, request)
     if drawn:
         members = {row.household_id: row.members for row in frame}
         session.execute(
@@ -107,6 +106,12 @@ def draw_sample(*, session: Session, scope: Scope, actor: Actor, request: DrawRe
             ],
         )
     return sample
+
+
+def draw_frame(frame: list[FrameRow], request: DrawRequest) -> tuple[dict[str, float], list[Drawn]]:
+    """Both stages over a frame held in memory: the villages with their probabilities, and the households."""
+    villages = _stage_one(frame, request)
+    return villages, _stage_two(frame, villages, request)
 
 
 def _frame(session: Session, county_prefix: str) -> list[FrameRow]:
