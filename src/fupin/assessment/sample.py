@@ -74,7 +74,7 @@ def draw_sample(*, session: Session, scope: Scope, actor: Actor, request: DrawRe
         design_effect=request.design_effect,
         villages_wanted=request.villages,
         design=DESIGN,
-        note=_note(frame),
+        note=_note(frame, drawn, request),
         created_by=actor.name,
         changeset_id=changeset.id,
     )
@@ -159,24 +159,15 @@ def _stage_one(frame: list[FrameRow], request: DrawRequest) -> dict[str, float]:
 def _stage_two(frame: list[FrameRow], villages: dict[str, float], request: DrawRequest) -> list[Drawn]:
     found: list[Drawn] = []
     for offset, stratum in enumerate((EXITED, NON_REGISTERED), start=1):
-        rows = [row for row in frame if row.stratum == stratum]
-        if not rows:
-            continue
-        wanted = sample_size(
-            expected_rate=request.expected_rate,
-            margin=request.margin,
-            confidence=request.confidence,
-            population=len(rows),
-            design_effect=request.design_effect,
-        )
+        needed = wanted(frame, stratum, request)
         inside: dict[str, list[int]] = {}
-        for row in rows:
+        for row in (row for row in frame if row.stratum == stratum):
             if row.village in villages:
                 inside.setdefault(row.village, []).append(row.household_id)
         frames = [Village(code, stratum, ids) for code, ids in sorted(inside.items())]
         if not frames:
             continue
-        per_village = math.ceil(wanted / len(villages))
+        per_village = math.ceil(needed / len(villages))
         # every drawn village is certain here (π = 1 in this call); its stage-1 probability is put back below
         chosen = draw(
             frames, villages_per_stratum={stratum: len(frames)}, households_per_village=per_village,
@@ -188,11 +179,29 @@ def _stage_two(frame: list[FrameRow], villages: dict[str, float], request: DrawR
     return found
 
 
-def _note(frame: list[FrameRow]) -> str:
+def wanted(frame: list[FrameRow], stratum: str, request: DrawRequest) -> int:
+    """Households the stratum needs for the stated margin and confidence (0 when the stratum is empty)."""
+    size = sum(1 for row in frame if row.stratum == stratum)
+    if not size:
+        return 0
+    return sample_size(expected_rate=request.expected_rate, margin=request.margin, confidence=request.confidence,
+                       population=size, design_effect=request.design_effect)  # fmt: skip
+
+
+def _note(frame: list[FrameRow], drawn: list[Drawn], request: DrawRequest) -> str:
+    notes = []
     non_registered = sum(1 for row in frame if row.stratum == NON_REGISTERED)
     if not non_registered:
-        return "登记中没有非建档立卡户：漏评率无法由本样本估计，需另行实地排查"
-    return f"非建档立卡户只能从本系统已登记的 {non_registered} 户中抽取，未登记的农户不在抽样框内"
+        notes.append("登记中没有非建档立卡户：漏评率无法由本样本估计，需另行实地排查")
+    else:
+        notes.append(f"非建档立卡户只能从本系统已登记的 {non_registered} 户中抽取，未登记的农户不在抽样框内")
+    for stratum in (EXITED, NON_REGISTERED):
+        needed, got = wanted(frame, stratum, request), sum(1 for d in drawn if d.stratum == stratum)
+        if got < needed:
+            notes.append(
+                f"{STRATUM_LABELS[stratum]}抽到 {got} 户，少于所需 {needed} 户（抽中村内户数不足，可增加村数）"
+            )
+    return "；".join(notes)
 
 
 def get_sample(*, session: Session, scope: Scope, sample_id: int) -> Sample:
