@@ -24,6 +24,10 @@ def test_the_county_report_as_json(client: TestClient, session: Session) -> None
     assert checks["综合贫困发生率"] == (pytest.approx(119 / 300), False)
     assert body["estimates"]["approval"]["rate"] == pytest.approx(7 / 9)
     assert body["blocking_total"] == 3
+    assert [(v["code"], v["rural_population"], v["incidence"]["passed"]) for v in body["villages"]] == [
+        (VILLAGE_CODE, 200, True),
+        (OTHER_VILLAGE, 100, True),
+    ]
     assert body["blocking"][0]["household_id"] == county.households["a1"].id
     workbook = client.get(f"/api/v1/exit/{COUNTY}/report.xlsx", headers=headers)
     assert workbook.status_code == 200

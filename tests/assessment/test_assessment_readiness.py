@@ -102,3 +102,17 @@ def test_a_sample_of_another_year_does_not_feed_the_report(session: Session) -> 
     assert found is not None
     assert found.sample is None
     assert checks_of(found)["错退率"] == (None, None, "尚无抽样调查结果")
+
+
+def test_a_county_report_lists_its_villages_with_their_own_incidence(session: Session) -> None:
+    build_county(session)
+    found = report(session=session, scope=EVERYTHING, code=COUNTY)
+    assert found is not None
+    lines = [(v.code, v.figures.poor_people, v.rural_population, v.check.value, v.check.passed) for v in found.villages]
+    assert lines == [
+        (VILLAGE_CODE, 3, 200, pytest.approx(3 / 200), True),
+        (OTHER_VILLAGE, 2, 100, pytest.approx(2 / 100), True),
+    ]
+    village = report(session=session, scope=EVERYTHING, code=VILLAGE_CODE)
+    assert village is not None
+    assert village.villages == []

@@ -30,6 +30,7 @@ def test_the_county_report_shows_the_checks_estimates_and_blocking_households(
         assert text in page.text, text
     a1 = county.households["a1"]
     assert f'href="/households/{a1.id}"' in page.text
+    assert f'href="/exit/{OTHER_VILLAGE}?year=2020"' in page.text  # the villages' own incidence, linked
     assert "退出评估" in client.get("/").text  # the menu
 
 
@@ -39,7 +40,9 @@ def test_the_workbook_and_the_printable_view_carry_the_same_report(client: TestC
     answer = client.get(f"/exit/{COUNTY}/report.xlsx")
     assert answer.status_code == 200
     book = CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
-    assert book.sheet_names == ["汇总", "阻碍退出的户"]
+    assert book.sheet_names == ["汇总", "阻碍退出的户", "各村"]
+    villages = book.get_sheet_by_name("各村").to_python()
+    assert villages[1] == [VILLAGE_CODE, "东山社区居民委员会", "3", "200", "1.50%", "达标"]
     summary = dict(book.get_sheet_by_name("汇总").to_python()[1:])
     assert summary["结论"] == "未达到退出条件"
     assert summary["错退率"].startswith("44.44%（标准 < 2.00%，未达标）")
@@ -61,6 +64,7 @@ def test_a_village_cadre_sees_the_own_village_and_404_elsewhere(client: TestClie
     page = client.get(f"/exit/{VILLAGE_CODE}")
     assert page.status_code == 200
     assert "1.50%" in page.text
+    assert f'href="/exit/{COUNTY}"' not in page.text  # the county lies outside a village cadre's scope
     for path in (f"/exit/{OTHER_VILLAGE}", f"/exit/{COUNTY}", f"/exit/{COUNTY}/report.xlsx",
                  f"/exit/{OTHER_VILLAGE}/print", "/exit/520526100000", "/exit/abc"):  # fmt: skip
         assert client.get(path).status_code == 404, path

@@ -193,6 +193,20 @@ def listing(
     return list(session.scalars(ordered.limit(limit).offset(offset)))
 
 
+def populations(*, session: Session, prefix: str, year: int) -> dict[str, int]:
+    """village code → rural population of the year, for the villages under a prefix that have a figure."""
+    low, high = prefix_range(prefix)
+    rows = session.execute(
+        select(RuralPopulation.division_code, RuralPopulation.rural_population).where(
+            LIVE,
+            RuralPopulation.year == year,
+            RuralPopulation.division_code >= low,
+            RuralPopulation.division_code < high,
+        )
+    )
+    return dict(rows.all())
+
+
 @dataclass(frozen=True, slots=True)
 class Denominator:
     population: int | None  # None unless every village with registered households has a figure for the year

@@ -8,15 +8,16 @@ wrong exits an assessment would find); one indexed query, paged.
 """
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from fupin.analytics.measures import POOR_STATUSES
 from fupin.assessment.exit import Check, Survey, UnitExit, county_exit, village_exit
 from fupin.assessment.exit_models import Sample
 from fupin.assessment.models import AssessmentRun, Verdict
-from fupin.assessment.population import Denominator, denominator
+from fupin.assessment.population import Denominator, denominator, populations
 from fupin.assessment.survey import Estimates, estimates, latest_sample
 from fupin.divisions import service as divisions
 from fupin.divisions.codes import prefix, prefix_range
@@ -58,6 +59,15 @@ class Blocking:
 
 
 @dataclass(frozen=True, slots=True)
+class VillageLine:
+    code: str
+    name: str
+    figures: Figures
+    rural_population: int | None
+    check: Check
+
+
+@dataclass(frozen=True, slots=True)
 class Readiness:
     unit: Division
     year: int | None
@@ -71,6 +81,7 @@ class Readiness:
     blocking: list[Blocking]
     page: int
     page_size: int
+    villages: list[VillageLine]  # a county's villages; empty for a village
 
 
 def locate(*, session: Session, scope: Scope, code: str) -> Division | None:
@@ -94,9 +105,13 @@ def report(
     population = denominator(session=session, prefix=unit_prefix, year=year) if year else None
     sample = latest_sample(session=session, county_code=unit.code, year=year) if unit.level == 3 else None
     found = estimates(session=session, sample=sample) if sample else None
-    checks = _checks(unit, figures, population, found, criteria_of(session, run))
+    criteria = criteria_of(session, run)
+    checks = _checks(unit, figures, population, found, criteria)
     total, rows = _blocking(session, unit_prefix, run, limit=page_size, offset=(page - 1) * page_size)
-    return Readiness(unit, year, run, figures, population, checks, sample, found, total, rows, page, page_size)
+    villages = village_lines(session, unit_prefix, year, criteria) if unit.level == 3 else []
+    return Readiness(
+        unit, year, run, figures, population, checks, sample, found, total, rows, page, page_size, villages
+    )
 
 
 def latest_run(session: Session, unit_prefix: str, year: int | None) -> AssessmentRun | None:
@@ -108,8 +123,8 @@ def latest_run(session: Session, unit_prefix: str, year: int | None) -> Assessme
     return session.scalars(statement.order_by(AssessmentRun.id.desc()).limit(1)).first()
 
 
-def _figures(session: Session, unit_prefix: str) -> Figures:
-    low, high = prefix_range(unit_prefix)
+def _figure_columns() -> tuple[Any, list[Any]]:
+    """The member-count subquery and the six figures of `Figures` as sums over households joined to it."""
     members = (
         select(Member.household_id, func.count().label("n"))
         .where(Member.deleted_at.is_(None))
@@ -119,20 +134,47 @@ def _figures(session: Session, unit_prefix: str) -> Figures:
     n = func.coalesce(members.c.n, 0)
     poor = Household.poverty_status.in_(POOR_STATUSES)
     exited = Household.poverty_status == EXITED
-    row = session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(n), 0),
-            func.coalesce(func.sum(case((poor, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((poor, n), else_=0)), 0),
-            func.coalesce(func.sum(case((exited, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((exited, n), else_=0)), 0),
-        )
+    columns = [
+        func.count(),
+        func.coalesce(func.sum(n), 0),
+        func.coalesce(func.sum(case((poor, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((poor, n), else_=0)), 0),
+        func.coalesce(func.sum(case((exited, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((exited, n), else_=0)), 0),
+    ]
+    return members, columns
+
+
+def _figures_statement(unit_prefix: str, *leading: Any) -> Select[Any]:
+    low, high = prefix_range(unit_prefix)
+    members, columns = _figure_columns()
+    return (
+        select(*leading, *columns)
         .select_from(Household)
         .outerjoin(members, members.c.household_id == Household.id)
         .where(Household.deleted_at.is_(None), Household.division_code >= low, Household.division_code < high)
-    ).one()
+    )
+
+
+def _figures(session: Session, unit_prefix: str) -> Figures:
+    row = session.execute(_figures_statement(unit_prefix)).one()
     return Figures(*(int(value) for value in row))
+
+
+def village_lines(session: Session, unit_prefix: str, year: int | None, criteria: ExitCriteria) -> list[VillageLine]:
+    """Every village of the unit that holds registered households: its figures and its own incidence check."""
+    statement = _figures_statement(unit_prefix, Household.division_code).group_by(Household.division_code)
+    rows = session.execute(statement.order_by(Household.division_code)).all()
+    known = populations(session=session, prefix=unit_prefix, year=year) if year else {}
+    names = divisions.names(session=session, codes=[row[0] for row in rows])
+    lines = []
+    for code, *values in rows:
+        figures = Figures(*(int(value) for value in values))
+        rural = known.get(code)
+        check = village_exit(division_code=code, remaining_poor=figures.poor_people, rural_population=rural or 0,
+                             criteria=criteria).checks[0]  # fmt: skip
+        lines.append(VillageLine(code, names.get(code, code), figures, rural, check))
+    return lines
 
 
 def _checks(

@@ -69,4 +69,17 @@ def write_report(found: Readiness, path: Path) -> Path:
     ]  # fmt: skip
     blocking = pa.table({h: pa.array([v[i] for v in values], type=pa.string()) for i, h in enumerate(headers)})
     table = pa.table({"项目": [k for k, _ in summary], "内容": [v for _, v in summary]})
-    return write_text_workbook(path, [("汇总", table), ("阻碍退出的户", blocking)])
+    sheets = [("汇总", table), ("阻碍退出的户", blocking)]
+    if found.villages:
+        sheets.append(("各村", _villages(found)))
+    return write_text_workbook(path, sheets)
+
+
+def _villages(found: Readiness) -> pa.Table:
+    rows = [
+        (v.code, v.name, str(v.figures.poor_people), "未知" if v.rural_population is None else str(v.rural_population),
+         percent(v.check.value), verdict(v.check.passed))
+        for v in found.villages
+    ]  # fmt: skip
+    headers = ("村代码", "村", "剩余贫困人口", "农村人口", "贫困发生率", "结论")
+    return pa.table({h: pa.array([row[i] for row in rows], type=pa.string()) for i, h in enumerate(headers)})

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from fupin.assessment.exit import Check
 from fupin.assessment.exit_models import RuralPopulation, Sample, SampleHousehold
 from fupin.assessment.population import PopulationResult
-from fupin.assessment.readiness import Blocking, Readiness
+from fupin.assessment.readiness import Blocking, Readiness, VillageLine
 from fupin.assessment.sample import STRATUM_LABELS
 from fupin.assessment.sampling import Estimate
 from fupin.assessment.survey import Estimates, UploadResult
@@ -83,6 +83,19 @@ class BlockingOut(BaseModel):
         )  # fmt: skip
 
 
+class VillageOut(BaseModel):
+    code: str
+    name: str
+    poor_people: int
+    rural_population: int | None
+    incidence: CheckOut
+
+    @classmethod
+    def of(cls, line: VillageLine) -> "VillageOut":
+        return cls(code=line.code, name=line.name, poor_people=line.figures.poor_people,
+                   rural_population=line.rural_population, incidence=CheckOut.of(line.check))  # fmt: skip
+
+
 class ReadinessOut(BaseModel):
     code: str
     name: str
@@ -105,6 +118,7 @@ class ReadinessOut(BaseModel):
     page: int
     page_size: int
     blocking: list[BlockingOut]
+    villages: list[VillageOut] = Field(description="县：各村的剩余贫困人口、农村人口和贫困发生率；村为空")
 
     @classmethod
     def of(cls, found: Readiness) -> "ReadinessOut":
@@ -121,6 +135,7 @@ class ReadinessOut(BaseModel):
             estimates=EstimatesOut.of(found.estimates) if found.estimates else None,
             blocking_total=found.blocking_total, page=found.page, page_size=found.page_size,
             blocking=[BlockingOut.of(row) for row in found.blocking],
+            villages=[VillageOut.of(line) for line in found.villages],
         )  # fmt: skip
 
 

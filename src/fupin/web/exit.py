@@ -16,7 +16,7 @@ from fupin.api.exit import PAGE_SIZE, Year, report_file, report_or_404, require_
 from fupin.assessment import population
 from fupin.assessment.readiness_export import interval, percent, standard, summary_rows, verdict
 from fupin.divisions import service as divisions
-from fupin.divisions.codes import LEVEL_NAMES
+from fupin.divisions.codes import LEVEL_NAMES, pad
 from fupin.errors import FupinError
 from fupin.web.deps import ActorDep, CurrentUser, ScopeDep
 from fupin.web.render import by_field, page, templates
@@ -70,15 +70,19 @@ def exit_page(
     found = report_or_404(db, scope, code, year, page_number)
     title = f"{found.unit.name}退出评估"
     pages = max(1, -(-found.blocking_total // PAGE_SIZE))
+    county = pad(found.unit.code[:6])
+    above = divisions.get(session=db, code=county) if found.unit.level == 5 and scope.covers(county[:6]) else None
+    trail = [*TRAIL, *([(above.name, f"/exit/{above.code}")] if above else []), (found.unit.name, None)]
     return page(
         request,
         "exit/report.html",
         principal=principal,
         title=title,
-        breadcrumbs=[*TRAIL, (found.unit.name, None)],
+        breadcrumbs=trail,
         found=found,
         level=LEVEL_NAMES[found.unit.level],
         pages=pages,
+        link_villages=True,
     )
 
 
