@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 from fupin.accounts.enums import Role
 from fupin.accounts.models import User
 from fupin.api.deps import get_db
+from fupin.assessment.exit_models import Sample, SampleHousehold
 from fupin.assessment.service import assess
-from fupin.audit import Actor
+from fupin.audit import Actor, open_changeset
 from fupin.config import Settings
+from fupin.divisions.codes import pad
 from fupin.divisions.scope import Scope
 from fupin.jobs import service as jobs
 from fupin.registry import codelists
@@ -42,6 +44,7 @@ from tests.routes import Endpoint, endpoints
 
 OUTSIDE_VILLAGE = "520526100056"  # 同心社区: the neighbouring village of the same town
 OUTSIDE_HOUSEHOLD = "5205261000560001"
+OUTSIDE_COUNTY = "520526000000"  # 威宁县: its samples lie outside every walker (a village, 丙妹镇, 从江县)
 OUTSIDE_NAMES = ("赵界外", "孙界外")  # only the outside family carries these names
 OWN_HOUSEHOLD = "5205261000340001"
 CONGJIANG, BINGMEI = "522633", "522633100"  # 从江县 and its 丙妹镇: another county altogether
@@ -106,11 +109,13 @@ def outside(session: Session, tmp_path: Path) -> Outside:
     load_standard_file(session=session, path=shipped_national(), actor=Actor("walk", "cli"))
     run = assess(session=session, year=2020, scope=Scope.of(OUTSIDE_VILLAGE), actor=Actor("walk", "cli"),
                  lists=codelists.load(None))  # fmt: skip
+    sample = county_sample(session, OUTSIDE_COUNTY, household.id)
     return Outside(
         values={
             "household_id": [str(household.id)],
             "member_id": [str(member.id)],
             "job_id": [str(job.id)],
+            "sample_id": [str(sample)],
             "code": [OUTSIDE_VILLAGE, "520526000000"],  # the village, and the county above the village walkers
             "assess_job_id": [str(own_assess_job(session, stranger.id, OUTSIDE_VILLAGE).id)],
             "run_id": [str(run.id)],  # a run of the neighbouring village only
@@ -119,6 +124,24 @@ def outside(session: Session, tmp_path: Path) -> Outside:
         markers=(OUTSIDE_HOUSEHOLD, *OUTSIDE_NAMES, stranger.username, "界外导入"),
         filters={"division": OUTSIDE_VILLAGE, "village": OUTSIDE_VILLAGE, "q": member.id_number},
     )
+
+
+def county_sample(session: Session, county: str, household_id: int | None) -> int:
+    """A stored assessment sample of a county (with one sampled household when given)."""
+    changeset = open_changeset(session=session, actor=Actor("walk", "system"), purpose="测试")
+    sample = Sample(
+        county_code=county, year=2020, seed=1, margin=0.05, confidence=0.95, expected_rate=0.5, design_effect=2.0,
+        villages_wanted=1, design="测试", created_by="walk", changeset_id=changeset.id,
+    )  # fmt: skip
+    session.add(sample)
+    session.flush()
+    if household_id is not None:
+        sampled = {"stratum": "exited", "village_probability": 1.0, "household_probability": 1.0, "members": 2}
+        session.add(
+            SampleHousehold(sample_id=sample.id, household_id=household_id, division_code=OUTSIDE_VILLAGE, **sampled)
+        )
+    session.commit()
+    return sample.id
 
 
 def own_job(session: Session, folder: Path, user_id: int, scope_prefix: str, filename: str) -> Any:
@@ -248,7 +271,11 @@ def test_routes_without_ids_show_nothing_from_outside(
 def test_the_walk_reaches_in_scope_rows_so_its_404s_mean_something(
     walk_app: FastAPI, session: Session, walkers: list[Walker], outside: Outside, tmp_path: Path
 ) -> None:
-    """The village cadre's own household, member, job and village answer 200 on every GET route with an id."""
+    """The village cadre's own household, member, job and village answer 200 on every GET route with an id.
+
+    Samples are county-wide, so a village cadre sees none: a sample route is read by the county walker instead,
+    with a sample of its own county.
+    """
     cadre = next(walker for walker in walkers if walker.role is Role.village)
     me = cadre.client.get("/api/v1/me", headers=cadre.bearer).json()
     household = session.scalars(select(Household).where(Household.household_number == OWN_HOUSEHOLD)).one()
@@ -258,15 +285,17 @@ def test_the_walk_reaches_in_scope_rows_so_its_404s_mean_something(
     job = own_job(session, tmp_path / "own", user_id, VILLAGE_CODE, "本村导入.csv")
     run = assess(session=session, year=2020, scope=Scope.of(VILLAGE_CODE), actor=Actor("walk", "cli"),
                  lists=codelists.load(None))  # fmt: skip
+    sample = county_sample(session, pad(CONGJIANG), None)
+    officer = next(walker for walker in walkers if walker.role is Role.county)
     own = {"household_id": household.id, "member_id": member.id, "job_id": job.id, "code": VILLAGE_CODE,
            "assess_job_id": own_assess_job(session, user_id, VILLAGE_CODE).id, "run_id": run.id,
-           "set_id": run.standard_set_id}  # fmt: skip
+           "set_id": run.standard_set_id, "sample_id": sample}  # fmt: skip
     for endpoint in walked():
         names = parameters(endpoint)
         if endpoint.method != "GET" or not names:
             continue
         path = endpoint.path.format(**{name: own[name] for name in names})
-        answer = call(cadre, endpoint, path, {}, {})
+        answer = call(officer if "sample_id" in names else cadre, endpoint, path, {}, {})
         assert answer.status_code == 200, (str(endpoint), answer.status_code, answer.text[:200])
     listing = cadre.client.get("/households").text + cadre.client.get("/api/v1/households", headers=cadre.bearer).text
     assert listing.count(OWN_HOUSEHOLD) >= 2

@@ -2,6 +2,7 @@
 
 from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
 from fupin.analytics.models import UnitMonth, VillageFigures
+from fupin.assessment.exit_models import RuralPopulation, Sample, SampleHousehold, SampleVillage
 from fupin.assessment.models import AssessmentRun, Verdict
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
@@ -29,6 +30,10 @@ __all__ = [
     "MonitoringRange",
     "PageSession",
     "PovertyLine",
+    "RuralPopulation",
+    "Sample",
+    "SampleHousehold",
+    "SampleVillage",
     "StandardSet",
     "UnitMonth",
     "User",

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from fupin.api import accounts, analytics, assessment, imports, registry, standards
+from fupin.api import accounts, analytics, assessment, exit, imports, registry, sampling, standards
 from fupin.api.errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -12,3 +12,5 @@ router.include_router(registry.router)
 router.include_router(imports.router)
 router.include_router(standards.router)
 router.include_router(assessment.router)
+router.include_router(exit.router)
+router.include_router(sampling.router)

@@ -57,14 +57,17 @@ def village_exit(*, division_code: str, remaining_poor: int, rural_population: i
 
 @dataclass(frozen=True, slots=True)
 class Survey:
-    """What an assessment's sample found in a county (counts of people, and of households for approval)."""
+    """What an assessment's sample found in a county (counts of people, and of households for approval).
 
-    sampled_exited: int
-    wrongly_exited: int
-    sampled_non_registered: int
-    missed: int
-    surveyed_households: int
-    approving_households: int
+    Plain counts, or totals weighted by 1/π (a stored sample's estimates): the rates are the same ratios.
+    """
+
+    sampled_exited: float
+    wrongly_exited: float
+    sampled_non_registered: float
+    missed: float
+    surveyed_households: float
+    approving_households: float
 
 
 def combined_incidence(

@@ -14,6 +14,7 @@ from fupin import migrate
 from fupin.accounts import service as accounts
 from fupin.accounts.enums import Role
 from fupin.assessment.models import AssessmentRun
+from fupin.assessment.population import derive_from_members
 from fupin.assessment.service import assess
 from fupin.audit import Actor, open_changeset
 from fupin.cli.common import DatabaseOption, console, engine_for, settings_from, user_errors
@@ -65,6 +66,7 @@ def demo(
             with unit_of_work(engine) as session:
                 created = _ensure_accounts(session, settings)
                 run = _assess(session, settings)
+                _derive_population(session, seed, run.year)
             with make_sessionmaker(engine)() as session:
                 summaries = by_county(session=session, scope=Scope.everything())
     _print(summaries, settings.database_url)
@@ -103,6 +105,13 @@ def _assess(session: Session, settings: Settings) -> AssessmentRun:
     return assess(
         session=session, year=2020, scope=Scope.everything(), actor=DEMO, lists=codelists.load(settings.codelists_file)
     )
+
+
+def _derive_population(session: Session, seed: int, year: int) -> None:
+    """Rural populations for the demo villages, so the exit report has a denominator; plainly marked as made up."""
+    factor = 3.0 + (seed % 7) / 10
+    source = f"演示推算：本村登记人口 × {factor:.1f}（由合成种子 {seed} 决定，非统计数据）"
+    derive_from_members(session=session, actor=DEMO, year=year, factor=factor, source=source)
 
 
 def _print_accounts(created: list[str]) -> None:

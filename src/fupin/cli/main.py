@@ -9,7 +9,9 @@ from fupin.cli import (
     db,
     demo,
     divisions,
+    population,
     registry,
+    sampling,
     serve,
     standards,
     synth,
@@ -27,6 +29,8 @@ app.add_typer(divisions.app, name="divisions", help="行政区划：导入、查
 app.add_typer(accounts.app, name="users", help="用户：新建、列出、重设密码、签发 API 令牌")
 app.add_typer(standards.app, name="standards", help="评估标准：收入线、监测范围、指标规则")
 app.add_typer(analytics.app, name="analytics", help="汇总：按村重算汇总数和按月趋势")
+app.add_typer(sampling.app, name="sample", help="评估抽样：抽样、导出调查表、上传调查结果")
+app.add_typer(population.app, name="population", help="农村人口：按村导入（贫困发生率的分母）")
 registry.register(app)
 app.command("synth", help="生成合成的建档立卡数据（测试、演示、性能基准）")(synth.synth)
 app.command("demo", help="建立演示数据库并输出各县汇总")(demo.demo)

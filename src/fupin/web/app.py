@@ -17,10 +17,12 @@ from fupin.web import (
     assessment,
     divisions,
     errors,
+    exit,
     home,
     imports,
     registry,
     registry_edit,
+    sampling,
     signin,
     standards,
 )
@@ -72,11 +74,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     )  # fmt: skip
     for pages in pages_routers:
         app.include_router(pages, dependencies=[Depends(verify_csrf)], include_in_schema=False)
-    app.include_router(
-        imports.router,
-        dependencies=[Depends(imports.upload_limit), Depends(verify_csrf)],
-        include_in_schema=False,
-    )
+    for uploading in (imports.router, exit.router, sampling.router):  # pages that take uploads
+        app.include_router(
+            uploading,
+            dependencies=[Depends(imports.upload_limit), Depends(verify_csrf)],
+            include_in_schema=False,
+        )
     app.mount("/static", static_files(), name="static")
     templates.env.globals["vendor"] = vendor_files()  # base.html links only the library files that are there
     errors.install(app)

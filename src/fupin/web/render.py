@@ -28,6 +28,9 @@ def menu(principal: Principal) -> list[MenuItem]:
         MenuItem("导入", "/imports"),
         MenuItem("评估", "/assessments"),
         MenuItem("扶贫标准", "/standards"),
+        MenuItem("退出评估", "/exit"),
+        MenuItem("评估抽样", "/samples"),
+        MenuItem("农村人口", "/population"),
     ]
     if principal.role.manages_users:
         items.append(MenuItem("用户管理", "/users"))
