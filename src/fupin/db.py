@@ -31,8 +31,14 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for SQLite (sqlean build, WAL, foreign keys) or PostgreSQL (psycopg 3)."""
+def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Engine:
+    """An engine for SQLite (sqlean build, WAL, foreign keys) or PostgreSQL (psycopg 3).
+
+    `pool_size`: connections kept open for concurrent requests (ignored for an in-memory SQLite database, which
+    lives in its one connection).
+    """
+    if pool_size is not None and not _in_memory(url):
+        kwargs |= {"pool_size": pool_size, "max_overflow": pool_size // 2}
     if is_sqlite(url):
         sqlean.extensions.enable("vsv")
         engine = create_engine(url, module=sqlean, **kwargs)
@@ -41,6 +47,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, **kwargs)
+
+
+def _in_memory(url: str) -> bool:
+    return is_sqlite(url) and (url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:") or ":memory:" in url)
 
 
 # A 64 MiB page cache (the default is 2 MiB) keeps index builds and large inserts out of the disk.

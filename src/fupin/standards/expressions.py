@@ -42,13 +42,40 @@ def parse_rule(
     parameters: Mapping[str, Parameter] | None = None,
     lists: Mapping[str, CodeList] | None = None,
 ) -> Rule:
-    """Parse and check a rule; raise FupinError with a Chinese explanation of the first thing wrong."""
+    """Parse and check a rule; raise FupinError with a Chinese explanation of the first thing wrong.
+
+    Checked rules are kept by everything they depend on: every household page explains the same few rules, and
+    parsing and checking them is most of that section's cost. Nothing changes a rule's tree after this (compiling
+    and evaluating work on copies or only read it).
+    """
+    given = parameters or {}
+    key = (code, source, tuple(sorted(given.items())), _lists_key(lists or {}))
+    found = _CHECKED.get(key)
+    if found is None:
+        found = _parse_and_check(code, source, given, lists or {})
+        if len(_CHECKED) >= MAX_CHECKED:
+            _CHECKED.clear()
+        _CHECKED[key] = found
+    return found
+
+
+MAX_CHECKED = 1024
+_CHECKED: dict[tuple[object, ...], Rule] = {}
+
+
+def _lists_key(lists: Mapping[str, CodeList]) -> tuple[object, ...]:
+    return tuple((name, item.values, tuple(sorted(item.synonyms.items()))) for name, item in sorted(lists.items()))
+
+
+def _parse_and_check(
+    code: str, source: str, parameters: Mapping[str, Parameter], lists: Mapping[str, CodeList]
+) -> Rule:
     try:
         tree = sqlglot.parse_one(source, read="duckdb")
     except ParseError as error:
         raise _error(code, source, "rule-syntax", f"规则无法解析：{error.errors[0]['description']}") from error
-    tree = _substitute(code, source, tree, parameters or {})
-    checker = _Checker(code, source, lists or {})
+    tree = _substitute(code, source, tree, parameters)
+    checker = _Checker(code, source, lists)
     if checker.kind(tree, inside_member=False) != "bool":
         raise _error(code, source, "rule-type", "规则的结果必须是「是/否」（条件表达式）")
     return Rule(code, source, tree)

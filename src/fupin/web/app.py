@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
         )
     # The pool holds a connection for every request a process serves at once: a connection opened per request
     # would re-read the schema (SQLite) or log in again (PostgreSQL) each time.
-    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size, max_overflow=8)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
 
     workers = [Worker(engine=engine, settings=settings, handlers=HANDLERS) for _ in range(settings.worker_threads)]
 
