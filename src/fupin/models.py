@@ -2,7 +2,7 @@
 
 from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
 from fupin.analytics.models import UnitMonth, VillageFigures
-from fupin.assessment.models import AssessmentRun, Verdict
+from fupin.assessment.models import AssessmentRun, IndicatorFigures, UnitFigures, Verdict
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
@@ -23,6 +23,7 @@ __all__ = [
     "Household",
     "Income",
     "Indicator",
+    "IndicatorFigures",
     "Job",
     "LoginThrottle",
     "Member",
@@ -30,6 +31,7 @@ __all__ = [
     "PageSession",
     "PovertyLine",
     "StandardSet",
+    "UnitFigures",
     "UnitMonth",
     "User",
     "Verdict",

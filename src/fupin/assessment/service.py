@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import case, exists, func, select, text
 from sqlalchemy.orm import Session
 
+from fupin.assessment import rollup
 from fupin.assessment.models import AssessmentRun, Verdict
+from fupin.assessment.mpi import normalised
 from fupin.audit import Actor, open_changeset
 from fupin.db import utcnow
 from fupin.divisions.codes import prefix_range
@@ -40,10 +42,12 @@ def assess(
     lists: dict[str, CodeList],
     as_of: date | None = None,
     progress: Progress | None = None,
+    mpi_cutoff: float = rollup.DEFAULT_MPI_CUTOFF,
 ) -> AssessmentRun:
-    """Store a verdict for every live household in the scope; returns the finished run with its counts."""
+    """Store a verdict for every live household in the scope and its roll-ups; returns the finished run."""
     if scope.view_prefix is None:
         raise FupinError(Problem("scope-empty", "没有可评估的范围", expected="有查看范围的用户"))
+    _check_cutoff(mpi_cutoff)
     standard = standards.current(session=session)
     items = standards.indicators(session=session, standard=standard)
     _check_indicators(items)
@@ -74,6 +78,7 @@ def assess(
         _insert_verdicts(session, run, rules, items, max(scope.view_prefix, province, key=len), lines.exit_line)
     report("评估", len(provinces), len(provinces))
     run.exit_lines = exit_lines
+    rollup.refresh(session=session, run=run, weights=_weights(items), k=mpi_cutoff, now=utcnow())
     run.households, run.meeting = _counts(session, run.id)
     run.status, run.finished_at = "done", utcnow()
     session.flush()
@@ -93,6 +98,18 @@ def _check_indicators(items: list[Indicator]) -> None:
         raise FupinError(
             Problem("standard-field", f"指标有{len(items)}个，超过上限", expected=f"不超过{MAX_INDICATORS}个指标")
         )
+
+
+def _check_cutoff(k: float) -> None:
+    if not 0 < k <= 1:
+        raise FupinError(Problem("mpi-cutoff", f"贫困临界值k为{k}，超出范围", value=str(k), expected="大于0且不超过1"))
+
+
+def _weights(items: list[Indicator]) -> dict[str, float]:
+    """The standard's indicator weights summing to 1 (equal weights when the standard gives none)."""
+    if sum(max(item.weight, 0.0) for item in items) <= 0:
+        return {item.code: 1 / len(items) for item in items}
+    return normalised({item.code: max(item.weight, 0.0) for item in items})
 
 
 def _provinces(session: Session, prefix: str) -> list[str]:
