@@ -1,78 +1,24 @@
 """Verdict roll-ups of hand-built verdicts, exact at village, township, county and country, and their MPI."""
 
-from datetime import date, datetime
+from datetime import date
 
 import numpy as np
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from fupin.assessment import figures, rollup
-from fupin.assessment.models import AssessmentRun, Verdict
 from fupin.assessment.mpi import alkire_foster
 from fupin.assessment.service import assess
-from fupin.audit import Actor, open_changeset
+from fupin.audit import Actor
 from fupin.divisions.scope import Scope
 from fupin.errors import FupinError
 from fupin.registry import codelists
 from fupin.registry.models import Income
 from fupin.standards.loader import load_standard_file, shipped_national
+from tests.factories.assessment import CODES, VERDICTS, WEIGHTS, A, B, K, stored_run
 from tests.factories.households import make_household
 from tests.factories.registry import VILLAGE_CODE
-
-CODES = ["income", "compulsory_education", "basic_medical", "housing_safety", "drinking_water"]
-WEIGHTS = {"income": 0.4, "compulsory_education": 0.15, "basic_medical": 0.15, "housing_safety": 0.15}
-WEIGHTS["drinking_water"] = 0.15
-REQUIRED = 0b01111  # drinking water is not required for exit here, so failing it alone still meets the standard
-K = 0.3
-NOW = datetime(2026, 11, 23, 12, 0)
-A, B, C, D = "520526100034", "520526100056", "520526101001", "520527100001"
-# (village, members, failed_mask, unknown_mask); bit i is CODES[i]
-VERDICTS = [
-    (A, 3, 0, 0),
-    (A, 2, 0b00001, 0),  # income: score 0.4, poor
-    (A, 1, 0, 0b00100),  # medical unknown: undecided, not deprived
-    (A, 4, 0b01001, 0),  # income + housing: score 0.55, poor
-    (B, 2, 0b10000, 0),  # water only: meets the standard, score 0.15, not poor
-    (B, 5, 0, 0),
-    (C, 1, 0b00110, 0b00001),  # education + medical: score 0.3 = k, poor
-    (D, 6, 0, 0),
-    (D, 2, 0, 0b10000),  # water unknown, not required: meets
-]
-
-
-def _run(session: Session, scope_prefix: str, verdicts: list[tuple[str, int, int, int]]) -> AssessmentRun:
-    standard = load_standard_file(session=session, path=shipped_national(), actor=Actor("tester", "cli"))
-    changeset = open_changeset(session=session, actor=Actor("tester", "cli"))
-    run = AssessmentRun(
-        year=2020,
-        scope_prefix=scope_prefix,
-        as_of=date(2020, 12, 31),
-        standard_set_id=standard.id,
-        indicator_codes=CODES,
-        required_mask=REQUIRED,
-        exit_lines={"52": 4000.0},
-        changeset_id=changeset.id,
-    )
-    session.add(run)
-    session.flush()
-    rows = [
-        {
-            "run_id": run.id,
-            "household_id": 1000 + i,
-            "division_code": code,
-            "members": members,
-            "per_capita_net_income": None,
-            "exit_line": 4000.0,
-            "failed_mask": failed,
-            "unknown_mask": unknown,
-            "meets_exit": (failed & REQUIRED) == 0 and (unknown & REQUIRED) == 0,
-        }
-        for i, (code, members, failed, unknown) in enumerate(verdicts)
-    ]
-    session.execute(insert(Verdict), rows)
-    rollup.refresh(session=session, run=run, weights=WEIGHTS, k=K, now=NOW)
-    return run
 
 
 def _read(session: Session, code: str, scope: Scope | None = None) -> figures.VerdictFigures:
@@ -90,7 +36,7 @@ def _by_code(found: figures.VerdictFigures) -> dict[str, tuple[int, int, int, in
 
 
 def test_counts_are_exact_at_every_level(session: Session) -> None:
-    _run(session, "", VERDICTS)
+    stored_run(session, "", VERDICTS)
     # households, members, meeting h/m, failing h/m, undecided h/m, poor members
     assert _counts(_read(session, A)) == (4, 10, 1, 3, 2, 6, 1, 1, 6)
     assert _read(session, A).poor_score == pytest.approx(3.0)
@@ -126,7 +72,7 @@ def _reference(verdicts: list[tuple[str, int, int, int]]):  # type: ignore[no-un
 
 @pytest.mark.parametrize(("code", "prefix"), [("000000000000", ""), ("520526000000", "520526"), (A, A)])
 def test_mpi_from_the_rollup_equals_the_reference(session: Session, code: str, prefix: str) -> None:
-    _run(session, "", VERDICTS)
+    stored_run(session, "", VERDICTS)
     reference = _reference([v for v in VERDICTS if v[0].startswith(prefix)])
     index = _read(session, code).mpi()
     assert (index.population, index.poor) == (reference.population, reference.poor)
@@ -138,7 +84,7 @@ def test_mpi_from_the_rollup_equals_the_reference(session: Session, code: str, p
 
 
 def test_country_mpi_by_hand(session: Session) -> None:
-    _run(session, "", VERDICTS)
+    stored_run(session, "", VERDICTS)
     index = _read(session, "000000000000").mpi()
     assert (index.headcount, index.intensity) == pytest.approx((7 / 26, 3.3 / 7))
     assert index.adjusted_headcount == pytest.approx(3.3 / 26)
@@ -146,8 +92,8 @@ def test_country_mpi_by_hand(session: Session) -> None:
 
 
 def test_a_later_run_replaces_the_figures_under_its_scope_only(session: Session) -> None:
-    _run(session, "", VERDICTS)
-    _run(session, "520526100", [(A, 2, 0, 0)])  # township rerun: B has no households any more
+    stored_run(session, "", VERDICTS)
+    stored_run(session, "520526100", [(A, 2, 0, 0)])  # township rerun: B has no households any more
     assert figures.of_unit(session=session, scope=Scope.everything(), code=B, year=2020) is None
     assert _counts(_read(session, A)) == (1, 2, 1, 2, 0, 0, 0, 0, 0)
     assert _counts(_read(session, "520526000000")) == (2, 3, 1, 2, 1, 1, 0, 0, 1)  # A plus C untouched
@@ -156,7 +102,7 @@ def test_a_later_run_replaces_the_figures_under_its_scope_only(session: Session)
 
 
 def test_reads_stay_inside_the_scope(session: Session) -> None:
-    _run(session, "", VERDICTS)
+    stored_run(session, "", VERDICTS)
     township = Scope.of("520526100")
     assert figures.of_unit(session=session, scope=township, code="520526000000", year=2020) is None
     assert figures.of_unit(session=session, scope=township, code="000000000000") is None

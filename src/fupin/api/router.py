@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from fupin.api import accounts, analytics, imports, registry
+from fupin.api import accounts, analytics, assessment_figures, imports, registry
 from fupin.api.errors import ERROR_RESPONSES
 
 router = APIRouter(responses=ERROR_RESPONSES)
 router.include_router(accounts.router)
 router.include_router(analytics.router)
+router.include_router(assessment_figures.router)
 router.include_router(registry.router)
 router.include_router(imports.router)

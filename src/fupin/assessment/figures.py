@@ -65,6 +65,31 @@ class VerdictFigures:
         return [i for i in ranked if i.failed][:limit]
 
 
+@dataclass(frozen=True, slots=True)
+class UnitVerdicts:
+    """A unit's figures for one year and its children's (keyed by code), with the years it has figures for."""
+
+    year: int | None
+    years: list[int]
+    totals: VerdictFigures | None
+    children: dict[str, VerdictFigures]
+
+
+def for_unit(*, session: Session, scope: Scope, code: str, level: int, year: int | None = None) -> UnitVerdicts:
+    """A unit's figures (level 0 the country … 5 a village) for the year, default its latest, and its children's."""
+    known = years(session=session, scope=scope, code=code)
+    chosen = year if year is not None else next(iter(known), None)
+    if chosen is None:
+        return UnitVerdicts(None, known, None, {})
+    totals = of_unit(session=session, scope=scope, code=code, year=chosen)
+    below = (
+        {}
+        if level >= max(NATIVE_LENGTH)
+        else of_children(session=session, scope=scope, prefix=_prefix(code, level), level=level + 1, year=chosen)
+    )
+    return UnitVerdicts(chosen, known, totals, below)
+
+
 def years(*, session: Session, scope: Scope, code: str) -> list[int]:
     """The years for which the unit has figures, newest first (none outside the scope)."""
     statement = select(FIGURES.c.year).where(FIGURES.c.division_code == code, scope.condition(FIGURES.c.division_code))
@@ -140,5 +165,5 @@ def _indicator_names(session: Session, run_id: int) -> dict[str, str]:
     return {item.code: item.name for item in standards.indicators(session=session, standard=standard)}
 
 
-def level_length(level: int) -> int:
-    return 0 if level == 0 else NATIVE_LENGTH[level]
+def _prefix(code: str, level: int) -> str:
+    return "" if level == 0 else code[: NATIVE_LENGTH[level]]
