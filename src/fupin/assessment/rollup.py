@@ -44,8 +44,13 @@ COUNTS = (
 INDICATOR_COUNTS = ("failed", "unknown", "failed_members", "censored_members", "censored_score")
 
 
-def refresh(*, session: Session, run: AssessmentRun, weights: Mapping[str, float], k: float, now: datetime) -> None:
-    """Replace the figures of the run's year under its scope by the run's, then re-roll every unit above them."""
+def refresh(
+    *, session: Session, run: AssessmentRun, weights: Mapping[str, float], k: float, now: datetime
+) -> tuple[int, int]:
+    """Replace the figures of the run's year under its scope by the run's, then re-roll every unit above them.
+
+    Returns the run's households and those meeting the standard (summed from the villages, not the verdicts again).
+    """
     session.flush()
     connection = session.connection()
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {WIDE}")
@@ -54,6 +59,8 @@ def refresh(*, session: Session, run: AssessmentRun, weights: Mapping[str, float
         _write_villages(session, run, weights, k, now)
         for level in sorted(LEVEL_LENGTHS, reverse=True)[1:]:
             _write_units(session, year=run.year, scope_prefix=run.scope_prefix, level=level, now=now)
+        totals = session.execute(text(f"SELECT sum(households), sum(meeting_households) FROM {WIDE}")).one()
+        return int(totals[0] or 0), int(totals[1] or 0)
     finally:
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {WIDE}")
 

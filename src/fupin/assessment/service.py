@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, exists, func, select, text
+from sqlalchemy import exists, select, text
 from sqlalchemy.orm import Session
 
 from fupin.assessment import rollup
-from fupin.assessment.models import AssessmentRun, Verdict
+from fupin.assessment.models import AssessmentRun
 from fupin.assessment.mpi import normalised
 from fupin.audit import Actor, open_changeset
 from fupin.db import utcnow
@@ -78,8 +78,9 @@ def assess(
         _insert_verdicts(session, run, rules, items, max(scope.view_prefix, province, key=len), lines.exit_line)
     report("评估", len(provinces), len(provinces))
     run.exit_lines = exit_lines
-    rollup.refresh(session=session, run=run, weights=_weights(items), k=mpi_cutoff, now=utcnow())
-    run.households, run.meeting = _counts(session, run.id)
+    run.households, run.meeting = rollup.refresh(
+        session=session, run=run, weights=indicator_weights(items), k=mpi_cutoff, now=utcnow()
+    )
     run.status, run.finished_at = "done", utcnow()
     session.flush()
     return run
@@ -105,7 +106,7 @@ def _check_cutoff(k: float) -> None:
         raise FupinError(Problem("mpi-cutoff", f"贫困临界值k为{k}，超出范围", value=str(k), expected="大于0且不超过1"))
 
 
-def _weights(items: list[Indicator]) -> dict[str, float]:
+def indicator_weights(items: list[Indicator]) -> dict[str, float]:
     """The standard's indicator weights summing to 1 (equal weights when the standard gives none)."""
     if sum(max(item.weight, 0.0) for item in items) <= 0:
         return {item.code: 1 / len(items) for item in items}
@@ -164,12 +165,6 @@ def _insert_statement(compiled: str, failed: str, unknown: str, required: int) -
         "SELECT :run, household_id, division_code, member_count, per_capita_net_income, :exit_line, failed, unknown, "
         f"((failed & {required}) = 0 AND (unknown & {required}) = 0) FROM ({masks}) w"
     )
-
-
-def _counts(session: Session, run_id: int) -> tuple[int, int]:
-    meeting = func.sum(case((Verdict.meets_exit.is_(True), 1), else_=0))
-    row = session.execute(select(func.count(), func.coalesce(meeting, 0)).where(Verdict.run_id == run_id)).one()
-    return int(row[0]), int(row[1])
 
 
 @dataclass(frozen=True, slots=True)
