@@ -1,11 +1,11 @@
 """Keeping the verdict roll-ups (`assessment_unit_figures`, `assessment_indicator_figures`) current after a run.
 
-At the end of a run, in its transaction: ONE pass over the run's verdicts (GROUP BY village, bit tests on the masks)
-fills a small temporary table with every village's counts and Alkire–Foster sums; the village rows of the run's year
-under its scope are replaced from it, then the rows of every unit above (townships from their villages … the
-country from its provinces), each level one INSERT … SELECT … GROUP BY over the level below inside the run's scope,
-or inside the scope's own ancestor for the levels above it. So each village's figures are those of the latest run
-that covered it, and a unit's are the sum of its villages'.
+At the end of a run, in its transaction: ONE pass over the run's verdicts (GROUP BY village and mask pair, then the
+bit tests on those few groups) fills a small temporary table with every village's counts and Alkire–Foster sums;
+the village rows of the run's year under its scope are replaced from it, then the rows of every unit above
+(townships from their villages … the country from its provinces), each level one INSERT … SELECT … GROUP BY over
+the level below inside the run's scope, or inside the scope's own ancestor for the levels above it. So each village's
+figures are those of the latest run that covered it, and a unit's are the sum of its villages'.
 
 Alkire–Foster, people-weighted: a household's score is the weighted share of the indicators it fails (unknown is not
 deprived, as in `mpi.mpi_by`); it is poor when the score reaches k. The stored sums (people, poor people, Σ people ×
@@ -66,18 +66,23 @@ def refresh(
 
 
 def _by_village(run: AssessmentRun, weights: Mapping[str, float], k: float) -> str:
-    """Every village's counts and sums from the run's verdicts: one GROUP BY (numbers only, inlined: DDL)."""
+    """Every village's counts and sums from the run's verdicts (numbers only, inlined: this is DDL).
+
+    The verdicts are first grouped by village and mask pair (a village holds a handful of distinct pairs), so the
+    many conditional sums run over those few groups instead of over every household.
+    """
     required = int(run.required_mask)
     bits = {code: 1 << i for i, code in enumerate(run.indicator_codes)}
     failed = {code: f"(CASE WHEN (failed_mask & {bit}) <> 0 THEN 1 ELSE 0 END)" for code, bit in bits.items()}
     score = " + ".join(f"{float(weights.get(code, 0.0))!r} * {flag}" for code, flag in failed.items())
     poor = f"(score >= {k - EPSILON!r})"
+    meeting = f"(((failed_mask | unknown_mask) & {required}) = 0)"
     failing = f"((failed_mask & {required}) <> 0)"
     undecided = f"((failed_mask & {required}) = 0 AND (unknown_mask & {required}) <> 0)"
     sums = [
-        "count(*) AS households",
+        "sum(households) AS households",
         "sum(members) AS members",
-        *_pair("meeting", "meets_exit"),
+        *_pair("meeting", meeting),
         *_pair("failing", failing),
         *_pair("undecided", undecided),
         f"sum(CASE WHEN {poor} THEN members ELSE 0 END) AS poor_members",
@@ -85,21 +90,22 @@ def _by_village(run: AssessmentRun, weights: Mapping[str, float], k: float) -> s
     ]
     for j, (code, bit) in enumerate(bits.items()):
         sums += [
-            f"sum({failed[code]}) AS failed_{j}",
-            f"sum(CASE WHEN (unknown_mask & {bit}) <> 0 THEN 1 ELSE 0 END) AS unknown_{j}",
+            f"sum(households * {failed[code]}) AS failed_{j}",
+            f"sum(CASE WHEN (unknown_mask & {bit}) <> 0 THEN households ELSE 0 END) AS unknown_{j}",
             f"sum(members * {failed[code]}) AS failed_members_{j}",
             f"sum(CASE WHEN {poor} THEN members * {failed[code]} ELSE 0 END) AS censored_members_{j}",
         ]
-    verdicts = (
-        f"SELECT division_code, members, meets_exit, failed_mask, unknown_mask, ({score}) AS score "
-        f"FROM assessment_verdict WHERE run_id = {int(run.id)}"
+    pairs = (
+        "SELECT division_code, failed_mask, unknown_mask, count(*) AS households, sum(members) AS members "
+        f"FROM assessment_verdict WHERE run_id = {int(run.id)} GROUP BY division_code, failed_mask, unknown_mask"
     )
-    return f"SELECT division_code, {', '.join(sums)} FROM ({verdicts}) v GROUP BY division_code"
+    scored = f"SELECT p.*, ({score}) AS score FROM ({pairs}) p"
+    return f"SELECT division_code, {', '.join(sums)} FROM ({scored}) v GROUP BY division_code"
 
 
 def _pair(name: str, condition: str) -> list[str]:
     return [
-        f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}_households",
+        f"sum(CASE WHEN {condition} THEN households ELSE 0 END) AS {name}_households",
         f"sum(CASE WHEN {condition} THEN members ELSE 0 END) AS {name}_members",
     ]
 
