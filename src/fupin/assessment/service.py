@@ -31,6 +31,7 @@ from fupin.standards.models import Indicator
 Progress = Callable[[str, int, int], None]
 MAX_INDICATORS = 30  # the masks are 32-bit integers on every database
 DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
+STAGE = "fupin_verdict_stage"
 
 
 def assess(
@@ -151,14 +152,25 @@ def _insert_verdicts(
         f'(CASE WHEN v."{item.code}" IS NULL THEN {1 << i} ELSE 0 END)' for i, item in enumerate(items)
     )
     low, high = prefix_range(prefix)
+    masks = f"SELECT v.*, {failed} AS failed, {unknown} AS unknown FROM ({compiled}) v"
+    if dialect == "postgres":
+        masks = _staged(session, masks.replace(":low", f"'{low}'").replace(":high", f"'{high}'"))
     session.execute(
-        text(_insert_statement(compiled, failed, unknown, run.required_mask)),
+        text(_insert_statement(masks, run.required_mask)),
         {"run": run.id, "exit_line": exit_line, "low": low, "high": high},
     )
+    if dialect == "postgres":
+        session.execute(text(f"DROP TABLE {STAGE}"))
 
 
-def _insert_statement(compiled: str, failed: str, unknown: str, required: int) -> str:
-    masks = f"SELECT v.*, {failed} AS failed, {unknown} AS unknown FROM ({compiled}) v"
+def _staged(session: Session, masks: str) -> str:
+    """PostgreSQL evaluates into a temporary table first: CREATE TABLE AS may use parallel workers, INSERT may not."""
+    session.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
+    session.execute(text(f"CREATE TEMPORARY TABLE {STAGE} AS {masks}"))
+    return f"SELECT * FROM {STAGE}"
+
+
+def _insert_statement(masks: str, required: int) -> str:
     return (
         "INSERT INTO assessment_verdict (run_id, household_id, division_code, members, per_capita_net_income, "
         "exit_line, failed_mask, unknown_mask, meets_exit) "
