@@ -12,6 +12,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import Engine
 
@@ -21,13 +23,13 @@ from fupin.assessment import rollup
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.service import assess, indicator_weights
 from fupin.audit import Actor
-from fupin.config import load_settings
+from fupin.config import Settings, load_settings
 from fupin.db import make_engine, unit_of_work, utcnow
 from fupin.divisions.loader import load_files, shipped_guizhou
 from fupin.divisions.scope import Scope
 from fupin.registry import codelists
 from fupin.registry.importer import import_file
-from fupin.registry.models import Member
+from fupin.registry.models import Household, Member
 from fupin.standards import service as standards
 from fupin.standards.loader import load_standard_file, shipped_national
 from fupin.synth import DEMO_COUNTIES, generate
@@ -52,39 +54,48 @@ def database_url(backend: str, members: int, keep: Path) -> str:
 
 
 def build(url: str, members: int, folder: Path) -> None:
-    """Load divisions, the standard and a synthetic registry of `members` people (skipped when already there)."""
+    """Load divisions, the standard and a synthetic registry of `members` people (what is there already is kept).
+
+    Members are imported county by county: one 10 M-row file would hold the whole table in memory at once.
+    """
     migrate.upgrade(url)
     engine = make_engine(url)
     try:
-        if _members(engine) >= members:
+        if _count(engine, Member) >= members:
             return
         data = generate(members=members, seed=11, counties=list(DEMO_COUNTIES), year=2020)
-        files = [write_csv(data.households, folder / "户信息.csv"), write_csv(data.members, folder / "人口信息.csv")]
-        del data
         settings = load_settings(database_url=url, work_dir=folder)
-        with unit_of_work(engine) as session:
-            load_files(session=session, paths=[shipped_guizhou()], actor=ACTOR)
-            load_standard_file(session=session, path=shipped_national(), actor=ACTOR)
-        for path in files:
+        if not _count(engine, Household):
             with unit_of_work(engine) as session:
-                import_file(
-                    session=session,
-                    path=path,
-                    actor=ACTOR,
-                    settings=settings,
-                    scope=Scope.everything(),
-                    checkpoint=session.commit,
-                )
-            path.unlink()
+                load_files(session=session, paths=[shipped_guizhou()], actor=ACTOR)
+                load_standard_file(session=session, path=shipped_national(), actor=ACTOR)
+            _import(engine, settings, data.households, folder / "户信息.csv")
+        for county in DEMO_COUNTIES:
+            within = pc.starts_with(data.members.column("村代码"), county)
+            _import(engine, settings, data.members.filter(within), folder / f"人口信息-{county}.csv")
     finally:
         engine.dispose()
 
 
-def _members(engine: Engine) -> int:
-    if not inspect(engine).has_table("registry_member"):
+def _import(engine: Engine, settings: Settings, table: pa.Table, path: Path) -> None:
+    write_csv(table, path)
+    with unit_of_work(engine) as session:
+        import_file(
+            session=session,
+            path=path,
+            actor=ACTOR,
+            settings=settings,
+            scope=Scope.everything(),
+            checkpoint=session.commit,
+        )
+    path.unlink()
+
+
+def _count(engine: Engine, model: type[Member] | type[Household]) -> int:
+    if not inspect(engine).has_table(model.__tablename__):
         return 0
     with engine.connect() as connection:
-        return int(connection.scalar(select(func.count()).select_from(Member.__table__)) or 0)
+        return int(connection.scalar(select(func.count()).select_from(model.__table__)) or 0)
 
 
 def clear_runs(engine: Engine) -> None:
