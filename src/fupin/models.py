@@ -3,7 +3,7 @@
 from fupin.accounts.models import ApiToken, LoginThrottle, PageSession, User
 from fupin.analytics.models import UnitMonth, VillageFigures
 from fupin.assessment.exit_models import RuralPopulation, Sample, SampleHousehold, SampleVillage
-from fupin.assessment.models import AssessmentRun, Verdict
+from fupin.assessment.models import AssessmentRun, IndicatorFigures, UnitFigures, Verdict
 from fupin.audit import AuditEvent, Changeset
 from fupin.db import Base
 from fupin.divisions.models import CodeChange, Division
@@ -24,6 +24,7 @@ __all__ = [
     "Household",
     "Income",
     "Indicator",
+    "IndicatorFigures",
     "Job",
     "LoginThrottle",
     "Member",
@@ -35,6 +36,7 @@ __all__ = [
     "SampleHousehold",
     "SampleVillage",
     "StandardSet",
+    "UnitFigures",
     "UnitMonth",
     "User",
     "Verdict",

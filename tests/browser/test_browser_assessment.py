@@ -1,7 +1,7 @@
 """In Chromium, over the synthetic 赫章县 registry, as an administrator: assess a village as a job, raise the water
 indicator's threshold on the 扶贫标准 page, assess again, and see a household built to sit between the two thresholds
-flip from meeting the exit standard to failing 饮水安全 — on the run page, on the household page, and with the
-standard's change (who, old → new) in the version history. The page fixture fails on any console error."""
+flip from meeting the exit standard to failing 饮水安全 — on the run page, on the household page, in the dashboards'
+评估结果 (the village's and the country's), and with the standard's change (who, old → new) in the version history. The page fixture fails on any console error."""
 
 from collections.abc import Iterator
 
@@ -79,6 +79,13 @@ def assess_village(page: Page, village: str) -> tuple[int, int]:
     return meeting, failing
 
 
+def dashboard_meeting(page: Page, path: str) -> int:
+    """The households meeting the exit standard in the 评估结果 section of a dashboard page."""
+    page.goto(path)
+    figure = page.locator('section[aria-labelledby=verdicts] dl.figures div:has(dt:text-is("达到退出标准")) dd')
+    return int("".join(character for character in figure.inner_text() if character.isdigit()))
+
+
 def test_raising_the_water_threshold_flips_a_household_at_the_next_run(
     page: Page, served: Served, database: Engine
 ) -> None:
@@ -88,6 +95,8 @@ def test_raising_the_water_threshold_flips_a_household_at_the_next_run(
     sign_in(page, ADMIN)
     meeting, failing = assess_village(page, village)
     assert meeting >= 1
+    assert dashboard_meeting(page, f"/dashboard/{village}") == meeting
+    country_meeting = dashboard_meeting(page, "/")
     page.goto(f"/households/{household}")
     expect(page.locator("[data-verdict]")).to_have_attribute("data-verdict", "meets")
     expect(page.locator("#explain-drinking_water")).to_have_attribute("data-result", "met")
@@ -109,6 +118,9 @@ def test_raising_the_water_threshold_flips_a_household_at_the_next_run(
     after_meeting, after_failing = assess_village(page, village)
     assert (after_meeting, after_failing) == (meeting - 1, failing + 1)
     screenshot(page, "assessment-run.png")
+    assert dashboard_meeting(page, f"/dashboard/{village}") == after_meeting
+    assert dashboard_meeting(page, "/") == country_meeting - 1  # the roll-ups above the village follow the run
+    screenshot(page, "dashboard-verdicts.png", show="section[aria-labelledby=verdicts]")
     page.goto(f"/households/{household}")
     expect(page.locator("[data-verdict]")).to_have_attribute("data-verdict", "fails")
     expect(page.locator(".failed-indicator")).to_have_attribute("data-code", "drinking_water")

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, exists, func, select, text
+from sqlalchemy import exists, select, text
 from sqlalchemy.orm import Session
 
-from fupin.assessment.models import AssessmentRun, Verdict
+from fupin.assessment import rollup
+from fupin.assessment.models import AssessmentRun
+from fupin.assessment.mpi import normalised
 from fupin.audit import Actor, open_changeset
 from fupin.db import utcnow
 from fupin.divisions.codes import prefix_range
@@ -29,6 +31,7 @@ from fupin.standards.models import Indicator
 Progress = Callable[[str, int, int], None]
 MAX_INDICATORS = 30  # the masks are 32-bit integers on every database
 DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
+STAGE = "fupin_verdict_stage"
 
 
 def assess(
@@ -40,10 +43,12 @@ def assess(
     lists: dict[str, CodeList],
     as_of: date | None = None,
     progress: Progress | None = None,
+    mpi_cutoff: float = rollup.DEFAULT_MPI_CUTOFF,
 ) -> AssessmentRun:
-    """Store a verdict for every live household in the scope; returns the finished run with its counts."""
+    """Store a verdict for every live household in the scope and its roll-ups; returns the finished run."""
     if scope.view_prefix is None:
         raise FupinError(Problem("scope-empty", "没有可评估的范围", expected="有查看范围的用户"))
+    _check_cutoff(mpi_cutoff)
     standard = standards.current(session=session)
     items = standards.indicators(session=session, standard=standard)
     _check_indicators(items)
@@ -74,7 +79,9 @@ def assess(
         _insert_verdicts(session, run, rules, items, max(scope.view_prefix, province, key=len), lines.exit_line)
     report("评估", len(provinces), len(provinces))
     run.exit_lines = exit_lines
-    run.households, run.meeting = _counts(session, run.id)
+    run.households, run.meeting = rollup.refresh(
+        session=session, run=run, weights=indicator_weights(items), k=mpi_cutoff, now=utcnow()
+    )
     run.status, run.finished_at = "done", utcnow()
     session.flush()
     return run
@@ -93,6 +100,18 @@ def _check_indicators(items: list[Indicator]) -> None:
         raise FupinError(
             Problem("standard-field", f"指标有{len(items)}个，超过上限", expected=f"不超过{MAX_INDICATORS}个指标")
         )
+
+
+def _check_cutoff(k: float) -> None:
+    if not 0 < k <= 1:
+        raise FupinError(Problem("mpi-cutoff", f"贫困临界值k为{k}，超出范围", value=str(k), expected="大于0且不超过1"))
+
+
+def indicator_weights(items: list[Indicator]) -> dict[str, float]:
+    """The standard's indicator weights summing to 1 (equal weights when the standard gives none)."""
+    if sum(max(item.weight, 0.0) for item in items) <= 0:
+        return {item.code: 1 / len(items) for item in items}
+    return normalised({item.code: max(item.weight, 0.0) for item in items})
 
 
 def _provinces(session: Session, prefix: str) -> list[str]:
@@ -133,26 +152,31 @@ def _insert_verdicts(
         f'(CASE WHEN v."{item.code}" IS NULL THEN {1 << i} ELSE 0 END)' for i, item in enumerate(items)
     )
     low, high = prefix_range(prefix)
+    masks = f"SELECT v.*, {failed} AS failed, {unknown} AS unknown FROM ({compiled}) v"
+    if dialect == "postgres":
+        masks = _staged(session, masks.replace(":low", f"'{low}'").replace(":high", f"'{high}'"))
     session.execute(
-        text(_insert_statement(compiled, failed, unknown, run.required_mask)),
+        text(_insert_statement(masks, run.required_mask)),
         {"run": run.id, "exit_line": exit_line, "low": low, "high": high},
     )
+    if dialect == "postgres":
+        session.execute(text(f"DROP TABLE {STAGE}"))
 
 
-def _insert_statement(compiled: str, failed: str, unknown: str, required: int) -> str:
-    masks = f"SELECT v.*, {failed} AS failed, {unknown} AS unknown FROM ({compiled}) v"
+def _staged(session: Session, masks: str) -> str:
+    """PostgreSQL evaluates into a temporary table first: CREATE TABLE AS may use parallel workers, INSERT may not."""
+    session.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
+    session.execute(text(f"CREATE TEMPORARY TABLE {STAGE} AS {masks}"))
+    return f"SELECT * FROM {STAGE}"
+
+
+def _insert_statement(masks: str, required: int) -> str:
     return (
         "INSERT INTO assessment_verdict (run_id, household_id, division_code, members, per_capita_net_income, "
         "exit_line, failed_mask, unknown_mask, meets_exit) "
         "SELECT :run, household_id, division_code, member_count, per_capita_net_income, :exit_line, failed, unknown, "
         f"((failed & {required}) = 0 AND (unknown & {required}) = 0) FROM ({masks}) w"
     )
-
-
-def _counts(session: Session, run_id: int) -> tuple[int, int]:
-    meeting = func.sum(case((Verdict.meets_exit.is_(True), 1), else_=0))
-    row = session.execute(select(func.count(), func.coalesce(meeting, 0)).where(Verdict.run_id == run_id)).one()
-    return int(row[0]), int(row[1])
 
 
 @dataclass(frozen=True, slots=True)

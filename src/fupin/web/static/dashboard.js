@@ -53,12 +53,33 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var holder = document.querySelector(".chart[data-src]");
+  function renderVerdicts(data) {
+    var children = data.children.filter(function (c) { return c.figures; });
+    var series = [
+      ["meeting_households", "达标户"], ["failing_households", "未达标户"], ["undecided_households", "待定户"]
+    ].map(function (pair) {
+      return { name: pair[1], type: "bar", stack: "v",
+        data: children.map(function (c) { return { value: c.figures[pair[0]], code: c.unit.code }; }) };
+    });
+    linkTo(draw("chart-verdicts", {
+      title: { text: "下级单位评估结果（" + data.year + "年）", left: "center" }, tooltip: { trigger: "axis" },
+      legend: { bottom: 0 }, grid: { bottom: 80, containLabel: true },
+      xAxis: { type: "category", data: children.map(function (c) { return c.unit.name; }), axisLabel: { rotate: 30 } },
+      yAxis: { type: "value" }, series: series
+    }));
+  }
+
+  function load(selector, then) {
+    var holder = document.querySelector(selector);
     if (!holder) return;
     fetch(holder.getAttribute("data-src"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (answer) { return answer.ok ? answer.json() : Promise.reject(answer.status); })
-      .then(render)
-      .catch(function () { /* the tables below show the same figures */ });
+      .then(then)
+      .catch(function () { /* the tables on the page show the same figures */ });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    load(".chart[data-src]:not(#chart-verdicts)", render);
+    load("#chart-verdicts[data-src]", renderVerdicts);
   });
 })();
