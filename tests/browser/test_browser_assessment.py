@@ -1,7 +1,8 @@
 """In Chromium, over the synthetic 赫章县 registry, as an administrator: assess a village as a job, raise the water
 indicator's threshold on the 扶贫标准 page, assess again, and see a household built to sit between the two thresholds
-flip from meeting the exit standard to failing 饮水安全 — on the run page, on the household page, in the dashboards'
-评估结果 (the village's and the country's), and with the standard's change (who, old → new) in the version history. The page fixture fails on any console error."""
+flip from meeting the exit standard to failing 饮水安全: on the run page, on the household page, in the dashboards'
+评估结果 (the village's and the country's), and with the standard's change (who, old → new) in the version history.
+The page fixture fails on any console error."""
 
 from collections.abc import Iterator
 
