@@ -70,7 +70,7 @@ def test_a_village_cadre_cannot_open_another_users_job(
     job_url = page.url
     console.expect_failure(job_url)
     console.expect_failure(job_url + "/errors.xlsx")
-    page.click("form[action=\"/logout\"] button")  # the sign-out button, not the 退出评估 menu item
+    page.click('form[action="/logout"] button')  # the sign-out button, not the 退出评估 menu item
     sign_in(page, "cun.ganbu2")
     answer = page.goto(job_url)
     assert answer is not None
