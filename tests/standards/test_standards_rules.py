@@ -12,7 +12,7 @@ from fupin.engine.base import fetch_columns
 from fupin.errors import FupinError
 from fupin.registry import codelists
 from fupin.registry.models import Household, Income, Member
-from fupin.standards.compile import compile_rules
+from fupin.standards.compile import age_expression, compile_rules
 from fupin.standards.evaluate import age_at, evaluate
 from fupin.standards.expressions import Rule, parse_rule
 from tests.factories.households import make_household
@@ -74,6 +74,22 @@ def test_age_is_completed_years_at_the_reference_date() -> None:
     assert age_at(date(2011, 1, 1), AS_OF) == 9
     assert age_at("2004-12-31", AS_OF) == 16
     assert age_at(None, AS_OF) is None
+
+
+BIRTHS = (date(2010, 12, 31), date(2011, 1, 1), date(2008, 2, 29), date(1950, 3, 1), date(2021, 6, 1), date(2022, 3, 1))
+
+
+def test_age_in_sql_is_the_age_in_python_on_every_dialect(session: Session) -> None:
+    """Leap days and members born after the reference date (a 2020 assessment run with 2021 births registered)."""
+    dialect = {"sqlite": "sqlite", "postgresql": "postgres"}[session.get_bind().dialect.name]
+    duck = duckdb.connect()
+    for born in BIRTHS:
+        expected = age_at(born, AS_OF)
+        in_database = age_expression(f"'{born.isoformat()}'", AS_OF, dialect).sql(dialect=dialect)
+        assert session.execute(text(f"SELECT {in_database}")).scalar() == expected, born
+        in_duckdb = age_expression(f"CAST('{born.isoformat()}' AS DATE)", AS_OF, "duckdb").sql(dialect="duckdb")
+        assert duck.execute(f"SELECT {in_duckdb}").fetchone() == (expected,), born
+    assert [age_at(born, AS_OF) for born in BIRTHS] == [10, 9, 12, 70, 0, -1]
 
 
 def test_known_household_verdicts_with_the_values_that_decided_them() -> None:

@@ -17,16 +17,23 @@ from fupin.standards.expressions import Rule
 DIALECTS = ("sqlite", "postgres", "duckdb", "spark")
 
 
-def age_expression(birth: str, as_of: date) -> exp.Expr:
-    """Completed years at `as_of`: (yyyymmdd(as_of) − yyyymmdd(birth)) in whole multiples of 10000."""
+def age_expression(birth: str, as_of: date, dialect: str) -> exp.Expr:
+    """Completed years at `as_of`: (yyyymmdd(as_of) − yyyymmdd(birth)) in whole multiples of 10000.
+
+    PostgreSQL has no cheap date-to-digits function (TO_CHAR, twice per member, was a third of a run's evaluation):
+    there `AGE` gives the same completed years at half the cost.
+    """
+    if dialect == "postgres":
+        years = f"EXTRACT(YEAR FROM AGE(CAST('{as_of.isoformat()}' AS DATE), {birth}))"
+        return sqlglot.parse_one(f"CAST({years} AS INT)", read="postgres")
     reference = as_of.year * 10000 + as_of.month * 100 + as_of.day
     digits = f"({reference} - CAST(STRFTIME('%Y%m%d', {birth}) AS INTEGER))"
     return sqlglot.parse_one(f"(({digits} - ({digits} % 10000)) / 10000)", read="sqlite")
 
 
 class _Compiler:
-    def __init__(self, as_of: date) -> None:
-        self.as_of = as_of
+    def __init__(self, as_of: date, dialect: str) -> None:
+        self.as_of, self.dialect = as_of, dialect
         self.terms: list[exp.Expr] = []
 
     def outer(self, tree: exp.Expr) -> exp.Expr:
@@ -58,7 +65,7 @@ class _Compiler:
     def _member_node(self, node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column):
             if node.name == "age":
-                return exp.Paren(this=age_expression("m.birth_date", self.as_of))
+                return exp.Paren(this=age_expression("m.birth_date", self.as_of, self.dialect))
             return exp.column(node.name, table="m")
         return node
 
@@ -87,7 +94,7 @@ def compile_rules(
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unsupported dialect {dialect}")
-    compiler = _Compiler(as_of)
+    compiler = _Compiler(as_of, dialect)
     columns = [exp.alias_(exp.column("id", table="h"), "household_id"), exp.column("division_code", table="h")]
     for rule in rules:
         condition = compiler.outer(rule.tree)

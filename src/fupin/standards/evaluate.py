@@ -28,10 +28,18 @@ class Outcome:
 
 
 def age_at(birth: date | str | None, as_of: date) -> int | None:
+    """Completed years at `as_of`; a member born after it has minus the completed years until the birth (so a baby
+    born in the months after the reference date is 0), as the compiled SQL computes it."""
     if birth is None:
         return None
     born = date.fromisoformat(birth[:10]) if isinstance(birth, str) else birth
-    return as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
+    if born > as_of:
+        return -_completed_years(as_of, born)
+    return _completed_years(born, as_of)
+
+
+def _completed_years(start: date, end: date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
 def evaluate(rule: Rule, *, household: Row, income: Row | None, members: Sequence[Row], as_of: date) -> Outcome:
