@@ -140,8 +140,12 @@ def load(base: str, case: Case, auth: dict[str, object], requests: int, concurre
         headers = auth["headers"] if case.api else {}
         cookies = None if case.api else auth["cookies"]
         with httpx2.Client(base_url=base, headers=headers, cookies=cookies, timeout=60) as client:  # type: ignore[arg-type]
-            for _ in range(5):
-                assert client.get(case.path).status_code == 200, case.path
+            try:
+                for _ in range(5):
+                    assert client.get(case.path).status_code == 200, case.path
+            except BaseException:
+                barrier.abort()  # the other threads and the timer stop waiting instead of hanging
+                raise
             barrier.wait()
             elapsed = []
             for _ in range(count):
