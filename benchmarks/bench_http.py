@@ -2,20 +2,18 @@
 
 The database is a real registry (`fupin synth --into-database`: the nine counties, ≈ 252,000 households), built once
 per backend and kept (`--reuse` takes it as it is). The server is `fupin serve --processes N` (uvicorn, two processes
-by default: one per core here); this process is the client: after a warm-up it sends each case's requests from
-`--concurrency` threads, each over its own keep-alive connection, and reports p50/p95/p99 of the request times and
-the requests per second over the whole run. Targets: p95 ≤ 50 ms and ≥ 300 requests/s for the list page and the
-API. `--source DIR` runs the server from another checkout's `src` (to measure the code before a change).
+by default: one per core here), started and waited for until every process has said it is ready. The client is `wrk`
+(Debian's package `wrk`), a second process written in C: a Python client on the same two cores took a good share of
+the CPU the server needed. For each case it warms up, then keeps `--concurrency` keep-alive connections busy for
+`--seconds` and reports p50/p95/p99 of the request times and the requests per second. Targets: p95 ≤ 50 ms and
+≥ 300 requests/s for the list page and the API. `--source DIR` runs the server from another checkout's `src`.
 """
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -107,63 +105,73 @@ def _server_env(url: str, source: Path | None) -> dict[str, str]:
     return env
 
 
-def serve(url: str, port: int, source: Path | None, processes: int) -> subprocess.Popen[bytes]:
+def serve(url: str, port: int, source: Path | None, processes: int, log: Path) -> subprocess.Popen[bytes]:
+    """`fupin serve`, once every one of its processes has started its application (uvicorn logs each start): a
+    process still starting would leave the other to take every connection the client opens."""
     command = [sys.executable, "-m", "fupin.cli.main", "serve", "--port", str(port), "--database", url]
     if processes > 1:
         command += ["--processes", str(processes)]
-    server = subprocess.Popen(
-        command, env=_server_env(url, source), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/"
-    )
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, env=_server_env(url, source), stdout=output, stderr=output, cwd="/")
     for _ in range(600):  # several processes starting on a busy machine can take a minute
-        try:
-            httpx2.get(f"http://127.0.0.1:{port}/login", timeout=1)
+        if log.read_text(errors="replace").count("Application startup complete") >= processes:
             return server
-        except httpx2.HTTPError:
-            time.sleep(0.2)
+        if server.poll() is not None:
+            break
+        time.sleep(0.2)
     server.terminate()
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"the server did not start: see {log}")
 
 
-def sign_in(base: str) -> httpx2.Cookies:
+def sign_in(base: str) -> str:
+    """The session cookie of the benchmark user, as a Cookie header value."""
     with httpx2.Client(base_url=base) as client:
         form = client.get("/login").text
         csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         answer = client.post("/login", data={"username": USER, "password": PASSWORD, "next": "/", "csrf_token": csrf})
         assert answer.status_code == 303, answer.text
-        return client.cookies
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
 
 
-def load(base: str, case: Case, auth: dict[str, object], requests: int, concurrency: int) -> tuple[list[float], float]:
-    """Each thread sends its share of the requests over its own connection; returns the times and the wall time."""
+# wrk reports through this script: latency percentiles in microseconds, and every answer that was not a 2xx/3xx.
+REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
 
-    def worker(count: int) -> list[float]:
-        headers = auth["headers"] if case.api else {}
-        cookies = None if case.api else auth["cookies"]
-        with httpx2.Client(base_url=base, headers=headers, cookies=cookies, timeout=60) as client:  # type: ignore[arg-type]
-            try:
-                for _ in range(5):
-                    assert client.get(case.path).status_code == 200, case.path
-            except BaseException:
-                barrier.abort()  # the other threads and the timer stop waiting instead of hanging
-                raise
-            barrier.wait()
-            elapsed = []
-            for _ in range(count):
-                start = time.perf_counter()
-                answer = client.get(case.path)
-                elapsed.append(time.perf_counter() - start)
-                assert answer.status_code == 200, (case.path, answer.status_code)
-            return elapsed
 
-    barrier = threading.Barrier(concurrency + 1)
-    shares = [requests // concurrency + (1 if i < requests % concurrency else 0) for i in range(concurrency)]
-    with ThreadPoolExecutor(concurrency) as pool:
-        futures = [pool.submit(worker, share) for share in shares]
-        barrier.wait()
-        started = time.perf_counter()
-        times = [t for future in futures for t in future.result()]
-        wall = time.perf_counter() - started
-    return sorted(times), wall
+@dataclass(frozen=True)
+class Load:
+    requests: int
+    seconds: float
+    p50: float
+    p95: float
+    p99: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+def load(base: str, case: Case, header: str, seconds: int, concurrency: int, script: Path) -> Load:
+    """A warm-up, then `concurrency` connections each sending the next request as soon as the last one is answered."""
+    target = base + case.path
+    name, value = header.split(": ", 1)
+    answer = httpx2.get(target, headers={name: value})  # wrk would count a redirect to the sign-in page as success
+    if answer.status_code != 200:
+        raise RuntimeError(f"{case.path}: {answer.status_code} before the load")
+    wrk = ["wrk", "--threads", "1", "--connections", str(concurrency), "--header", header, "--script", str(script)]
+    subprocess.run([*wrk, "--duration", "3s", target], check=True, capture_output=True)
+    output = subprocess.run([*wrk, "--duration", f"{seconds}s", target], check=True, capture_output=True, text=True)
+    line = next(line for line in output.stdout.splitlines() if line.startswith("RESULT"))
+    requests, micros, p50, p95, p99, failed = (int(value) for value in line.split()[1:])
+    if failed:
+        raise RuntimeError(f"{case.path}: {failed} requests failed or were refused\n{output.stdout}")
+    return Load(requests, micros / 1e6, p50 / 1e6, p95 / 1e6, p99 / 1e6)
 
 
 def cases(base: str, bearer: dict[str, str]) -> list[Case]:
@@ -176,10 +184,6 @@ def cases(base: str, bearer: dict[str, str]) -> list[Case]:
     ]
 
 
-def percentile(times: list[float], share: float) -> float:
-    return times[min(len(times) - 1, max(0, round(share * len(times)) - 1))]
-
-
 def run(backend: str, arguments: argparse.Namespace) -> list[Measurement]:
     url = database_url(backend, arguments.folder, arguments.members)
     if not (arguments.reuse and exists(url)):
@@ -187,22 +191,24 @@ def run(backend: str, arguments: argparse.Namespace) -> list[Measurement]:
     bearer = {"Authorization": f"Bearer {token(url)}"}
     port = arguments.port
     base = f"http://127.0.0.1:{port}"
-    server = serve(url, port, arguments.source, arguments.processes)
+    script = arguments.folder / "wrk-report.lua"
+    script.write_text(REPORT)
+    server = serve(url, port, arguments.source, arguments.processes, arguments.folder / f"serve-{backend}.log")
     results = []
     try:
-        auth = {"headers": bearer, "cookies": sign_in(base)}
+        cookie = f"Cookie: {sign_in(base)}"
         for case in cases(base, bearer):
-            times, wall = load(base, case, auth, arguments.requests, arguments.concurrency)
-            p50, p95, p99 = statistics.median(times), percentile(times, 0.95), percentile(times, 0.99)
-            rate = len(times) / wall
+            header = f"Authorization: {bearer['Authorization']}" if case.api else cookie
+            found = load(base, case, header, arguments.seconds, arguments.concurrency, script)
             label = f"{case.name}, {arguments.members // 1_000_000} M members, {arguments.concurrency} connections"
             note = (
-                f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {rate:.0f} requests/s; "
-                f"{len(times)} requests from {arguments.concurrency} threads; {arguments.processes} server processes"
-                f"{arguments.note}"
+                f"p50 {found.p50 * 1000:.0f} ms, p95 {found.p95 * 1000:.0f} ms, p99 {found.p99 * 1000:.0f} ms, "
+                f"{found.rate:.0f} requests/s; {found.requests} requests over {found.seconds:.0f} s from wrk with "
+                f"{arguments.concurrency} connections; {arguments.processes} server processes{arguments.note}"
             )
-            results.append(Measurement(f"HTTP p95: {label}{arguments.label}", backend, len(times), p95, note))
-            results.append(Measurement(f"HTTP requests/s: {label}{arguments.label}", backend, len(times), wall, note))
+            name = f"{label}{arguments.label}"
+            results.append(Measurement(f"HTTP p95: {name}", backend, found.requests, found.p95, note))
+            results.append(Measurement(f"HTTP requests/s: {name}", backend, found.requests, found.seconds, note))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -213,8 +219,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], action="append")
     parser.add_argument("--members", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=600, help="per case")
-    parser.add_argument("--concurrency", type=int, default=8, help="client threads, one connection each")
+    parser.add_argument("--seconds", type=int, default=15, help="how long each case is measured, after a warm-up")
+    parser.add_argument("--concurrency", type=int, default=8, help="client connections, each kept busy")
     parser.add_argument("--processes", type=int, default=2, help="server processes (fupin serve --processes)")
     parser.add_argument("--reuse", action="store_true", help="use the database built by an earlier run as it is")
     parser.add_argument("--folder", type=Path, default=Path("/tmp/fupin-bench"), help="where the SQLite file lives")

@@ -29,6 +29,24 @@ def test_unit_chain_children_and_descendants(session: Session) -> None:
     assert [unit.code for unit in service.children(session=session, code=None)] == ["520000000000"]
 
 
+def test_parent_chain_follows_parent_codes_that_are_not_the_code_prefix(session: Session) -> None:
+    """Like 东莞's townships (directly under the prefecture): the chain is what `parent_code` says, not the prefixes."""
+    town = session.get(Division, "520526100000")
+    assert town is not None
+    town.parent_code = "520500000000"
+    session.add(Division(code="529900000000", name="直管区", parent_code="520000000000", level=2))
+    session.flush()
+    assert [unit.code for unit in service.parent_chain(session=session, code="520526100034")] == [
+        "520000000000", "520500000000", "520526100000", "520526100034"
+    ]  # fmt: skip
+    moved = session.get(Division, "520526100034")
+    assert moved is not None
+    moved.parent_code = "529900000000"
+    session.flush()
+    chain = service.parent_chain(session=session, code="520526100034")
+    assert [unit.name for unit in chain][:2] == ["贵州省", "直管区"]
+
+
 def test_find_by_name_within_a_prefix(session: Session) -> None:
     found = service.find(session=session, name="威宁")
     assert found[0].code == "520526000000"

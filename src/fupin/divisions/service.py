@@ -6,7 +6,7 @@ import pyarrow as pa
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from fupin.divisions.codes import NATIVE_LENGTH, prefix_range
+from fupin.divisions.codes import NATIVE_LENGTH, pad, prefix_range
 from fupin.divisions.models import Division
 from fupin.engine.base import fetch
 
@@ -18,12 +18,19 @@ def get(*, session: Session, code: str) -> Division | None:
 
 
 def parent_chain(*, session: Session, code: str) -> list[Division]:
-    """The unit and its ancestors, province first (at most five lookups, each by primary key)."""
+    """The unit and its ancestors, province first, following `parent_code`.
+
+    One statement loads the unit and the units its code's prefixes name (a statistical code's ancestors are almost
+    always those); a parent outside that set (a unit moved under another) is looked up by key on the way.
+    """
+    candidates = {code} | {pad(code[:length]) for length in NATIVE_LENGTH.values() if length <= len(code)}
+    loaded = {unit.code: unit for unit in session.scalars(select(Division).where(Division.code.in_(candidates)))}
     chain: list[Division] = []
-    current = session.get(Division, code)
+    current = loaded.get(code)
     while current is not None and len(chain) < len(NATIVE_LENGTH):
         chain.append(current)
-        current = session.get(Division, current.parent_code) if current.parent_code else None
+        parent = current.parent_code
+        current = (loaded.get(parent) or session.get(Division, parent)) if parent else None
     return list(reversed(chain))
 
 
