@@ -82,6 +82,27 @@ def test_scope_sort_paging_and_soft_delete(session: Session, loaded: list[Househ
     assert service.get(session=session, scope=COUNTY, household_id=loaded[0].id) is None
 
 
+def test_one_page_statement_per_shape_runs_with_each_requests_own_values(
+    session: Session, loaded: list[Household]
+) -> None:
+    """The statement built for the first request of a shape serves the next ones: the scope's bounds, the filters'
+    values and the page must be the later request's, never the first one's."""
+    service._PAGE_STATEMENTS.clear()
+    assert numbers(COUNTY, session) == ["5205261000340001", "5205261000340002", "5205261000560001"]
+    assert numbers(Scope.of("520526100056"), session) == ["5205261000560001"]
+    assert numbers(Scope.of("5206"), session) == []
+    assert numbers(COUNTY, session, main_cause="因病") == ["5205261000340002"]
+    assert numbers(COUNTY, session, main_cause="因学") == []
+    assert numbers(COUNTY, session, text="张小") == ["5205261000340001", "5205261000560001"]
+    assert numbers(COUNTY, session, text="张小1") == ["5205261000560001"]
+    assert numbers(COUNTY, session, text="5205261000340002") == ["5205261000340002"]
+    assert numbers(COUNTY, session, PageRequest(limit=1, offset=2)) == ["5205261000560001"]
+    assert numbers(COUNTY, session, PageRequest(limit=2, offset=0)) == ["5205261000340001", "5205261000340002"]
+    assert len(service._PAGE_STATEMENTS) == 4  # none, a code filter, a name, digits (an ID tail or a 户编号)
+    assert numbers(Scope.of("520526100034"), session, text="张") == ["5205261000340001", "5205261000340002"]
+    assert len(service._PAGE_STATEMENTS) == 4
+
+
 def test_masks() -> None:
     assert mask_id("520526198001011234") == "5205**********1234"
     assert mask_phone("13812345678") == "138****5678"

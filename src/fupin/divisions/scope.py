@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false
 from sqlalchemy.orm import QueryableAttribute
 
 from fupin.divisions.codes import prefix_range
@@ -33,13 +33,29 @@ class Scope:
     def can_capture(self, code: str) -> bool:
         return self.capture_prefix is not None and code.startswith(self.capture_prefix)
 
-    def condition(self, column: Column, *, capture: bool = False) -> ColumnElement[bool]:
-        """The WHERE condition that keeps only rows whose division code lies in the scope."""
+    def condition(self, column: Column, *, capture: bool = False, named: bool = False) -> ColumnElement[bool]:
+        """The WHERE condition that keeps only rows whose division code lies in the scope.
+
+        `named` writes the range as the parameters `bounds()` names, for a statement built once and run for many
+        users with their own bounds (the household list's page statement).
+        """
         chosen = self.capture_prefix if capture else self.view_prefix
         if chosen is None:
             return false()
+        if named:
+            (low_name, low), (high_name, high) = self.bounds(capture=capture).items()
+            return and_(column >= bindparam(low_name, low), column < bindparam(high_name, high))
         low, high = prefix_range(chosen)
         return and_(column >= low, column < high)
+
+    def bounds(self, *, capture: bool = False) -> dict[str, str]:
+        """The named parameters of `condition(..., named=True)` with this scope's values (none for no scope)."""
+        chosen = self.capture_prefix if capture else self.view_prefix
+        if chosen is None:
+            return {}
+        kind = "capture" if capture else "view"
+        low, high = prefix_range(chosen)
+        return {f"scope_{kind}_low": low, f"scope_{kind}_high": high}
 
     def contains_prefix(self, column: Column) -> ColumnElement[bool]:
         """The WHERE condition for rows that hold a prefix of their own (a user's scope) inside this view scope."""
@@ -47,5 +63,5 @@ class Scope:
             return false()
         return column.startswith(self.view_prefix, autoescape=True)
 
-    def apply(self, statement: S, column: Column, *, capture: bool = False) -> S:
-        return statement.where(self.condition(column, capture=capture))
+    def apply(self, statement: S, column: Column, *, capture: bool = False, named: bool = False) -> S:
+        return statement.where(self.condition(column, capture=capture, named=named))

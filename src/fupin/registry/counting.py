@@ -6,6 +6,7 @@ filter (text, flags, 户属性, two code filters together) is counted in the dat
 total reads "more than COUNT_CAP", because an exact count of a large filtered set costs a scan per request.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,12 +40,13 @@ class Total:
         return self.counted is not Counted.capped
 
 
-def total(*, session: Session, scope: Scope, filters: HouseholdFilter, matching: Select[int]) -> Total:
-    """The number of households matching; `matching` selects them (scope and filters applied) for a bounded count."""
+def total(*, session: Session, scope: Scope, filters: HouseholdFilter, matching: Callable[[], Select[int]]) -> Total:
+    """The number of households matching; `matching()` selects them (scope and filters applied) for a bounded count,
+    built only when the roll-ups cannot answer."""
     found = from_aggregates(session=session, scope=scope, filters=filters)
     if found is not None:
         return Total(found, Counted.aggregates)
-    bounded = select(func.count()).select_from(matching.with_only_columns(literal(1)).limit(COUNT_CAP + 1).subquery())
+    bounded = select(func.count()).select_from(matching().with_only_columns(literal(1)).limit(COUNT_CAP + 1).subquery())
     counted = int(session.scalar(bounded) or 0)
     return Total(COUNT_CAP, Counted.capped) if counted > COUNT_CAP else Total(counted, Counted.exact)
 

@@ -99,7 +99,7 @@ class Member(Tracked, Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
-        # Search by the last digits of an ID number (service.id_tail writes the same expression).
+        # Search by the last digits of an ID number (conditions.id_tail writes the same expression).
         Index("ix_registry_member_id_tail", text("substr(id_number, length(id_number) - 3)")),
         # Names by prefix: LIKE 'x%' on PostgreSQL needs pattern ops under a non-C collation; SQLite uses a range.
         Index("ix_registry_member_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}),

@@ -4,48 +4,44 @@ Every read starts from `households_in(scope)` or `members_in(scope)`, the one pl
 delete apply, so no query here can forget either.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Row,
     Select,
     Subquery,
     and_,
+    bindparam,
     case,
-    exists,
-    false,
     func,
-    literal_column,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
 
-from fupin.divisions.codes import is_code, prefix, prefix_range
 from fupin.divisions.models import Division
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, NotFoundError, Problem
-from fupin.registry import counting, idnumber
+from fupin.registry import conditions, counting
 from fupin.registry.counting import Counted
-from fupin.registry.filters import FULL_ID, ID_TAIL, TAIL_LENGTH, Flag, HouseholdFilter, PageRequest, SortKey
+from fupin.registry.filters import HouseholdFilter, PageRequest, SortKey
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 
 INDEXED_SORTS = (SortKey.household_number, SortKey.poverty_status, SortKey.main_cause)  # indexes ordered (key, id)
-SCHOOL_AGE = (6, 16)  # 义务教育: from the year a child turns 6 until 16
 
 
-def households_in(scope: Scope, *, by_code_index: bool = True) -> Select[Household]:
+def households_in(scope: Scope, *, by_code_index: bool = True, named: bool = False) -> Select[Household]:
     """Live households inside the view scope: the start of every household read.
 
     `by_code_index=False` states the scope on `division_code || ''`, which no index serves, so the planner walks the
     sort column's index instead of sorting every household of a scope that holds most of the table (see `list_`).
+    `named=True` states it with the named parameters of `Scope.bounds`, for a statement that serves many scopes.
     """
     live = select(Household).where(Household.deleted_at.is_(None))
-    return scope.apply(live, Household.division_code if by_code_index else _unindexed_code())
+    return scope.apply(live, Household.division_code if by_code_index else _unindexed_code(), named=named)
 
 
 def _unindexed_code() -> ColumnElement[str]:
@@ -96,32 +92,56 @@ class HouseholdPage:
 def list_(*, session: Session, scope: Scope, filters: HouseholdFilter, page: PageRequest, today: date) -> HouseholdPage:
     """One page of households matching the filters, with their heads and sizes, and the total (see `counting`)."""
     page = page.clamped()
-    conditions = conditions_for(filters, today=today, dialect=session.get_bind().dialect.name)
-    matching = households_in(scope).where(*conditions).with_only_columns(Household.id)
-    total = counting.total(session=session, scope=scope, filters=filters, matching=matching)
-    column = getattr(Household, page.sort.value)
-    order = [column.desc() if page.descending else column.asc(), Household.id]
-    if (
+    dialect = session.get_bind().dialect.name
+    found = conditions.for_filters(filters, today=today, dialect=dialect)
+    total = counting.total(
+        session=session,
+        scope=scope,
+        filters=filters,
+        matching=lambda: households_in(scope).where(*found.clauses).with_only_columns(Household.id),
+    )
+    walk = (
         page.sort in INDEXED_SORTS
         and not page.descending
         and counting.walk_sort_index(session=session, total=total, rows_needed=page.offset + page.limit)
-    ):
-        code = _unindexed_code()
-        start = households_in(scope, by_code_index=False)
-        conditions = conditions_for(filters, today=today, dialect=session.get_bind().dialect.name, code=code)
-    else:
-        start = households_in(scope)
-    on_page = (
-        start.where(*conditions)
-        .with_only_columns(*LIST_COLUMNS, column.label("sort_key"))
-        .order_by(*order)
-        .limit(page.limit)
-        .offset(page.offset)
-        .subquery("on_page")
     )
-    rows = list(session.execute(_with_heads_and_sizes(on_page, descending=page.descending)))
+    if walk:
+        found = conditions.for_filters(filters, today=today, dialect=dialect, code=_unindexed_code())
+    shape = (found.shape, scope.view_prefix is None, page.sort, page.descending, walk, dialect)
+    statement = _PAGE_STATEMENTS.get(shape)
+    if statement is None:
+        statement = _page_statement(scope, found, page.sort, descending=page.descending, walk=walk)
+        if len(_PAGE_STATEMENTS) >= MAX_PAGE_STATEMENTS:
+            _PAGE_STATEMENTS.clear()
+        _PAGE_STATEMENTS[shape] = statement
+    parameters = {**found.values, **scope.bounds(), "page_limit": page.limit, "page_offset": page.offset}
+    rows = list(session.execute(statement, parameters))
     heads = {row.id: Head(row.head_name, row.head_id_number) for row in rows if row.head_name is not None}
     return HouseholdPage(rows, heads, {row.id: int(row.size) for row in rows}, total.value, page, total.counted)
+
+
+# One page statement per shape (filters present and their forms, sort, direction, plan, dialect), run with each
+# request's values as parameters: building it cost more than running it. Shapes are few; the cap only bounds memory.
+_PAGE_STATEMENTS: dict[tuple[Any, ...], Select[Any]] = {}
+MAX_PAGE_STATEMENTS = 512
+
+
+def _page_statement(
+    scope: Scope, found: conditions.Conditions, sort: SortKey, *, descending: bool, walk: bool
+) -> Select[Any]:
+    """Every value in it is a named parameter: the scope's bounds, the filters' values, the page's limit and offset."""
+    column = getattr(Household, sort.value)
+    order = [column.desc() if descending else column.asc(), Household.id]
+    on_page = (
+        households_in(scope, by_code_index=not walk, named=True)
+        .where(*found.clauses)
+        .with_only_columns(*LIST_COLUMNS, column.label("sort_key"))
+        .order_by(*order)
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+        .subquery("on_page")
+    )
+    return _with_heads_and_sizes(on_page, descending=descending)
 
 
 def _with_heads_and_sizes(on_page: Subquery, *, descending: bool) -> Select[Any]:
@@ -147,90 +167,8 @@ def _with_heads_and_sizes(on_page: Subquery, *, descending: bool) -> Select[Any]
 
 def matching_ids(*, scope: Scope, filters: HouseholdFilter, today: date, dialect: str) -> Select[int]:
     """The ids of every household in scope that matches the filters (for exports of the filtered set)."""
-    return (
-        households_in(scope)
-        .where(*conditions_for(filters, today=today, dialect=dialect))
-        .with_only_columns(Household.id)
-    )
-
-
-def conditions_for(
-    filters: HouseholdFilter, *, today: date, dialect: str, code: ColumnElement[str] | None = None
-) -> list[ColumnElement[bool]]:
-    """The filters as conditions; `code` is the division code expression (unindexed for an index walk)."""
-    column: ColumnElement[str] = Household.division_code.expression if code is None else code
-    conditions: list[ColumnElement[bool]] = []
-    if filters.division is not None:
-        conditions.append(_under(filters.division, column))
-    if filters.village is not None:
-        conditions.append(column == filters.village if is_code(filters.village) else false())
-    for name in ("poverty_status", "main_cause", "household_type", "household_attribute"):
-        value = getattr(filters, name)
-        if value is not None:
-            conditions.append(getattr(Household, name) == value)
-    if filters.text:
-        conditions.append(_text_condition(filters.text.strip(), dialect))
-    conditions += [FLAG_CONDITIONS[flag](today) for flag in filters.flags]
-    return conditions
-
-
-def _under(code: str, column: ColumnElement[str]) -> ColumnElement[bool]:
-    """Households under a division: a native prefix, or a 12-digit code (its native prefix, by its zeros' level)."""
-    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):
-        return false()
-    low, high = prefix_range(prefix(code) if len(code) == 12 else code)
-    return and_(column >= low, column < high)
-
-
-def id_tail(column: ColumnElement[str] | object) -> ColumnElement[str]:
-    """The last four characters of an ID number, written exactly as the expression index is (both databases)."""
-    return func.substr(column, func.length(column) - literal_column(str(TAIL_LENGTH - 1)))
-
-
-def _text_condition(text: str, dialect: str) -> ColumnElement[bool]:
-    """A member's whole ID number, the last 4+ characters of it, or the start of a name; or a 户编号."""
-    live = Member.deleted_at.is_(None)
-    if FULL_ID.match(text):
-        person = and_(live, Member.id_number == idnumber.normalize(text))
-    elif ID_TAIL.match(text):
-        tail = text.upper()
-        person = and_(live, id_tail(Member.id_number) == tail[-TAIL_LENGTH:], Member.id_number.endswith(tail))
-    else:
-        person = and_(live, _name_prefix(text, dialect))
-    # One IN over a UNION (not an OR of two conditions), so both databases drive the query from the few matches.
-    by_number = select(Household.id).where(Household.household_number == text, Household.deleted_at.is_(None))
-    return Household.id.in_(select(Member.household_id).where(person).union(by_number))
-
-
-def _name_prefix(text: str, dialect: str) -> ColumnElement[bool]:
-    """Names by prefix through the name index: a code-point range on SQLite, LIKE on PostgreSQL (pattern index)."""
-    if dialect == "postgresql":
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return Member.name.like(escaped + "%")
-    upper = text[:-1] + chr(ord(text[-1]) + 1)
-    return and_(Member.name >= text, Member.name < upper)
-
-
-def _member_where(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists().where(Member.household_id == Household.id, Member.deleted_at.is_(None), *conditions)
-
-
-def _school_age(today: date) -> ColumnElement[bool]:
-    youngest = date(today.year - SCHOOL_AGE[0], today.month, 1)
-    oldest = date(today.year - SCHOOL_AGE[1], today.month, 1)
-    return and_(Member.birth_date > oldest, Member.birth_date <= youngest, Member.school_status.is_(None))
-
-
-FLAG_CONDITIONS: dict[Flag, Callable[[date], ColumnElement[bool]]] = {
-    Flag.housing_unsafe: lambda _today: or_(
-        Household.house_safety_grade.in_(("C", "D")), Household.dilapidated.is_(True)
-    ),
-    Flag.water_insecure: lambda _today: or_(Household.water_safe.is_(False), Household.water_difficult.is_(True)),
-    Flag.school_dropout: lambda today: _member_where(or_(Member.dropout_reason.is_not(None), _school_age(today))),
-    Flag.no_medical_insurance: lambda _today: _member_where(
-        Member.ins_resident_medical.is_(False), Member.ins_employee_medical.is_not(True)
-    ),
-}
+    found = conditions.for_filters(filters, today=today, dialect=dialect)
+    return households_in(scope).where(*found.clauses).with_only_columns(Household.id)
 
 
 def get(*, session: Session, scope: Scope, household_id: int) -> Household | None:
