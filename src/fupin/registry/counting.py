@@ -6,6 +6,7 @@ filter (text, flags, 户属性, two code filters together) is counted in the dat
 total reads "more than COUNT_CAP", because an exact count of a large filtered set costs a scan per request.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -60,8 +61,23 @@ def walk_sort_index(*, session: Session, total: Total, rows_needed: int) -> bool
     """
     if total.counted is not Counted.aggregates or total.value == 0:
         return False
-    everything = rollup.totals(session=session, scope=Scope.everything(), prefix="")["households"]
-    return total.value * total.value > WALK_FACTOR * rows_needed * everything
+    return total.value * total.value > WALK_FACTOR * rows_needed * _country_households(session)
+
+
+COUNTRY_TOTAL_SECONDS = 60.0
+_COUNTRY_TOTAL_KEY = "fupin_country_households"
+
+
+def _country_households(session: Session) -> int:
+    """The country's household count, read at most once a minute per pooled connection: it only chooses a plan, and a
+    minute-old figure chooses the same one."""
+    info = session.connection().info  # lives as long as the database connection, so a new database starts afresh
+    cached: tuple[int, float] | None = info.get(_COUNTRY_TOTAL_KEY)
+    now = time.monotonic()
+    if cached is None or cached[1] < now:
+        households = rollup.totals(session=session, scope=Scope.everything(), prefix="")["households"]
+        info[_COUNTRY_TOTAL_KEY] = cached = (households, now + COUNTRY_TOTAL_SECONDS)
+    return cached[0]
 
 
 def from_aggregates(*, session: Session, scope: Scope, filters: HouseholdFilter) -> int | None:

@@ -5,13 +5,19 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import Response
 
 from fupin.accounts.principal import Principal
 from fupin.errors import Problem
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# The templates ship inside the package and do not change while a server runs: no file checks on every render.
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(), auto_reload=False
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
