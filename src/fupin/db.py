@@ -38,7 +38,10 @@ def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Eng
     lives in its one connection).
     """
     if pool_size is not None and not _in_memory(url):
-        kwargs |= {"pool_size": pool_size, "max_overflow": pool_size // 2}
+        # Last in, first out: the same few connections serve a steady load and stay warm (PostgreSQL prepares a
+        # statement on a connection after it has run there a few times; a first-in-first-out pool of 16 spreads
+        # every statement thin across all of them).
+        kwargs |= {"pool_size": pool_size, "max_overflow": pool_size // 2, "pool_use_lifo": True}
     if is_sqlite(url):
         sqlean.extensions.enable("vsv")
         engine = create_engine(url, module=sqlean, **kwargs)
