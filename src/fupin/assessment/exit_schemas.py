@@ -1,14 +1,13 @@
 """Exit readiness, rural population and the assessment sample as the API shows them."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from fupin.assessment.exit import Check
-from fupin.assessment.exit_models import RuralPopulation, Sample, SampleHousehold
+from fupin.assessment.exit_models import Sample, SampleHousehold
 from fupin.assessment.population import PopulationResult
-from fupin.assessment.readiness import Blocking, Readiness, VillageLine
+from fupin.assessment.readiness import Readiness, VillageLine
 from fupin.assessment.sample import STRATUM_LABELS
 from fupin.assessment.sampling import Estimate
 from fupin.assessment.survey import Estimates, UploadResult
@@ -18,19 +17,25 @@ from fupin.types import UtcDateTime
 Probability = Annotated[float, Field(gt=0, lt=1)]
 
 
-class CheckOut(BaseModel):
+class FromAttributes(BaseModel):
+    """A response read from a domain object (dataclass or row) whose attributes carry the same names."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, source: object) -> Self:
+        return cls.model_validate(source)
+
+
+class CheckOut(FromAttributes):
     name: str = Field(description="指标：贫困发生率、综合贫困发生率、错退率、漏评率、群众认可度")
     value: float | None = Field(description="比例（0.02 即 2%）；无法计算时为 null")
     limit: float = Field(description="标准：发生率、错退率、漏评率须低于此值，认可度须不低于此值")
     passed: bool | None = Field(description="是否达标；null 表示无法判断（无农村人口或无抽样结果）")
     note: str = Field(description="无法判断的原因")
 
-    @classmethod
-    def of(cls, check: Check) -> "CheckOut":
-        return cls(name=check.name, value=check.value, limit=check.limit, passed=check.passed, note=check.note)
 
-
-class EstimateOut(BaseModel):
+class EstimateOut(FromAttributes):
     rate: float
     low: float = Field(description="置信区间下限")
     high: float = Field(description="置信区间上限")
@@ -38,11 +43,8 @@ class EstimateOut(BaseModel):
     households: int = Field(description="参与估计的户数")
 
     @classmethod
-    def of(cls, estimate: Estimate | None) -> "EstimateOut | None":
-        if estimate is None:
-            return None
-        return cls(rate=estimate.rate, low=estimate.low, high=estimate.high,
-                   standard_error=estimate.standard_error, households=estimate.households)  # fmt: skip
+    def maybe(cls, estimate: Estimate | None) -> "EstimateOut | None":
+        return None if estimate is None else cls.of(estimate)
 
 
 class EstimatesOut(BaseModel):
@@ -57,13 +59,13 @@ class EstimatesOut(BaseModel):
         return cls(
             sampled=found.sampled,
             surveyed=found.surveyed,
-            wrong_exit=EstimateOut.of(found.wrong_exit),
-            missed=EstimateOut.of(found.missed),
-            approval=EstimateOut.of(found.approval),
+            wrong_exit=EstimateOut.maybe(found.wrong_exit),
+            missed=EstimateOut.maybe(found.missed),
+            approval=EstimateOut.maybe(found.approval),
         )
 
 
-class BlockingOut(BaseModel):
+class BlockingOut(FromAttributes):
     household_id: int
     household_number: str
     division_code: str
@@ -73,14 +75,6 @@ class BlockingOut(BaseModel):
     per_capita_net_income: float | None
     exit_line: float | None
     reasons: list[str] = Field(description="阻碍退出的原因")
-
-    @classmethod
-    def of(cls, row: Blocking) -> "BlockingOut":
-        return cls(
-            household_id=row.household_id, household_number=row.household_number, division_code=row.division_code,
-            village=row.village, poverty_status=row.poverty_status, members=row.members,
-            per_capita_net_income=row.per_capita_net_income, exit_line=row.exit_line, reasons=row.reasons,
-        )  # fmt: skip
 
 
 class VillageOut(BaseModel):
@@ -139,17 +133,12 @@ class ReadinessOut(BaseModel):
         )  # fmt: skip
 
 
-class PopulationOut(BaseModel):
+class PopulationOut(FromAttributes):
     division_code: str
     year: int
     rural_population: int
     source: str | None
     updated_at: UtcDateTime
-
-    @classmethod
-    def of(cls, row: RuralPopulation) -> "PopulationOut":
-        return cls(division_code=row.division_code, year=row.year, rural_population=row.rural_population,
-                   source=row.source, updated_at=row.updated_at)  # fmt: skip
 
 
 class ProblemOut(BaseModel):
