@@ -96,11 +96,15 @@ def test_one_page_statement_per_shape_runs_with_each_requests_own_values(
     assert numbers(COUNTY, session, text="张小") == ["5205261000340001", "5205261000560001"]
     assert numbers(COUNTY, session, text="张小1") == ["5205261000560001"]
     assert numbers(COUNTY, session, text="5205261000340002") == ["5205261000340002"]
+    assert numbers(COUNTY, session, division="520526100056") == ["5205261000560001"]
+    assert numbers(COUNTY, session, division="520526100034") == ["5205261000340001", "5205261000340002"]
+    assert numbers(COUNTY, session, village="520526100034") == ["5205261000340001", "5205261000340002"]
+    assert numbers(COUNTY, session, village="520526100056") == ["5205261000560001"]
     assert numbers(COUNTY, session, PageRequest(limit=1, offset=2)) == ["5205261000560001"]
     assert numbers(COUNTY, session, PageRequest(limit=2, offset=0)) == ["5205261000340001", "5205261000340002"]
-    assert len(service._PAGE_STATEMENTS) == 4  # none, a code filter, a name, digits (an ID tail or a 户编号)
+    assert len(service._PAGE_STATEMENTS) == 6  # none, a code, a name, digits (ID tail or 户编号), division, village
     assert numbers(Scope.of("520526100034"), session, text="张") == ["5205261000340001", "5205261000340002"]
-    assert len(service._PAGE_STATEMENTS) == 4
+    assert len(service._PAGE_STATEMENTS) == 6
 
 
 def test_masks() -> None:
