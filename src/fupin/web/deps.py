@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 
 from fupin.accounts import credentials
 from fupin.accounts.principal import Principal
-from fupin.api.deps import DbSession
+from fupin.api.deps import DbSession, client_address
 from fupin.audit import Actor
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, Problem
@@ -66,8 +66,7 @@ async def principal_scope(request: Request, principal: MaybeUser) -> Scope:
 
 
 async def page_actor(request: Request, principal: MaybeUser) -> Actor:
-    origin = request.client.host if request.client else None
-    return Actor(name=_signed_in(request, principal).username, channel="web", origin=origin)
+    return Actor(name=_signed_in(request, principal).username, channel="web", origin=await client_address(request))
 
 
 AdminUser = Annotated[Principal, Depends(require_admin)]
