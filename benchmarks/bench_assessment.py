@@ -12,28 +12,25 @@ import os
 import subprocess
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import Engine
 
-from benchmarks.common import POSTGRES_ADMIN_URL, Measurement, save, timer
+from benchmarks.common import POSTGRES_ADMIN_URL, Measurement, import_table, save, timer
 from fupin import migrate
 from fupin.assessment import rollup
 from fupin.assessment.models import AssessmentRun
 from fupin.assessment.service import assess, indicator_weights
 from fupin.audit import Actor
-from fupin.config import Settings, load_settings
+from fupin.config import load_settings
 from fupin.db import make_engine, unit_of_work, utcnow
 from fupin.divisions.loader import load_files, shipped_guizhou
 from fupin.divisions.scope import Scope
 from fupin.registry import codelists
-from fupin.registry.importer import import_file
 from fupin.registry.models import Household, Member
 from fupin.standards import service as standards
 from fupin.standards.loader import load_standard_file, shipped_national
 from fupin.synth import DEMO_COUNTIES, generate
-from fupin.synth.writer import write_csv
 
 ACTOR = Actor("benchmark", "system")
 KEEP = Path(os.environ.get("FUPIN_BENCH_DIR", "/tmp/fupin-bench"))
@@ -69,26 +66,12 @@ def build(url: str, members: int, folder: Path) -> None:
             with unit_of_work(engine) as session:
                 load_files(session=session, paths=[shipped_guizhou()], actor=ACTOR)
                 load_standard_file(session=session, path=shipped_national(), actor=ACTOR)
-            _import(engine, settings, data.households, folder / "户信息.csv")
+            import_table(engine, settings, data.households, folder / "户信息.csv")
         for county in DEMO_COUNTIES:
             within = pc.starts_with(data.members.column("村代码"), county)
-            _import(engine, settings, data.members.filter(within), folder / f"人口信息-{county}.csv")
+            import_table(engine, settings, data.members.filter(within), folder / f"人口信息-{county}.csv")
     finally:
         engine.dispose()
-
-
-def _import(engine: Engine, settings: Settings, table: pa.Table, path: Path) -> None:
-    write_csv(table, path)
-    with unit_of_work(engine) as session:
-        import_file(
-            session=session,
-            path=path,
-            actor=ACTOR,
-            settings=settings,
-            scope=Scope.everything(),
-            checkpoint=session.commit,
-        )
-    path.unlink()
 
 
 def _count(engine: Engine, model: type[Member] | type[Household]) -> int:

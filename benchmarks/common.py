@@ -11,13 +11,20 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+import pyarrow as pa
+from sqlalchemy import Engine, create_engine, text
 
 from fupin import migrate
+from fupin.audit import Actor
+from fupin.config import Settings
+from fupin.db import unit_of_work
+from fupin.divisions.scope import Scope
+from fupin.synth.writer import write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FUPIN_SHARED_DIR", ROOT.parent / "shared"))  # the NBS tables live beside the repo
 RESULTS = ROOT / "benchmarks" / "results.json"
+BENCHMARK_ACTOR = Actor("benchmark", "system")
 POSTGRES_ADMIN_URL = os.environ.get("FUPIN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -116,3 +123,20 @@ def _command(argv: list[str]) -> str:
         return subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
     except OSError:
         return ""
+
+
+def import_table(engine: Engine, settings: Settings, table: pa.Table, path: Path) -> None:
+    """Write a synthetic sheet as CSV and import it through the real importer, in its own transaction."""
+    from fupin.registry.importer import import_file  # the importer pulls in most of fupin; only some scripts need it
+
+    write_csv(table, path)
+    with unit_of_work(engine) as session:
+        import_file(
+            session=session,
+            path=path,
+            actor=BENCHMARK_ACTOR,
+            settings=settings,
+            scope=Scope.everything(),
+            checkpoint=session.commit,
+        )
+    path.unlink()

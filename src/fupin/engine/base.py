@@ -1,14 +1,16 @@
 """The contract between set-wise work and the system of record: bulk load and bulk fetch."""
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import duckdb
 import pyarrow as pa
-from sqlalchemy import Executable
+from sqlalchemy import ClauseElement, Executable
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from fupin.engine.duck import quote
 
@@ -31,16 +33,53 @@ def load(
     scratch: Path | None = None,
 ) -> int:
     """Insert the rows of a workspace query into `table` of the session's database; return the count."""
-    count = duck.execute(f"SELECT count(*) FROM ({query})").fetchone()
-    total = int(count[0]) if count else 0
-    if total == 0:
-        return 0
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
-        csv_path = Path(folder) / "rows.csv"
-        select = ", ".join(_portable(quote(column)) for column in columns)
-        duck.execute(f"COPY (SELECT {select} FROM ({query})) TO '{csv_path.as_posix()}' (HEADER false, DELIMITER ',')")
-        store_for(session).load_csv(session, table, columns, csv_path)
-    return total
+        csv_path, rows = _write_csv(duck, query, columns, Path(folder) / "rows.csv")
+        if rows:
+            store_for(session).load_csv(session, table, columns, csv_path)
+    return rows
+
+
+def load_chunks(
+    session: Session,
+    duck: duckdb.DuckDBPyConnection,
+    *,
+    table: str,
+    columns: Sequence[str],
+    queries: Sequence[str],
+    scratch: Path | None = None,
+) -> Iterator[int]:
+    """Insert the rows of each workspace query in turn, yielding each one's count once the database holds it.
+
+    DuckDB writes the next query's rows (on a cursor of its own, in a thread) while the database stores the current
+    ones: both release the GIL, so on two cores the file writing costs almost nothing next to the inserts. The queries
+    must read workspace tables (an Arrow table registered on `duck` alone is not seen by another cursor).
+    """
+    store = store_for(session)
+    writer = duck.cursor()
+    with tempfile.TemporaryDirectory(dir=scratch) as folder, ThreadPoolExecutor(max_workers=1) as pool:
+
+        def write(index: int) -> tuple[Path, int]:
+            return _write_csv(writer, queries[index], columns, Path(folder) / f"rows-{index}.csv")
+
+        pending = pool.submit(write, 0) if queries else None
+        for index in range(len(queries)):
+            assert pending is not None
+            csv_path, rows = pending.result()
+            pending = pool.submit(write, index + 1) if index + 1 < len(queries) else None
+            if rows:
+                store.load_csv(session, table, columns, csv_path)
+            csv_path.unlink()
+            yield rows
+    writer.close()
+
+
+def _write_csv(duck: duckdb.DuckDBPyConnection, query: str, columns: Sequence[str], csv_path: Path) -> tuple[Path, int]:
+    select = ", ".join(_portable(quote(column)) for column in columns)
+    written = duck.execute(
+        f"COPY (SELECT {select} FROM ({query})) TO '{csv_path.as_posix()}' (HEADER false, DELIMITER ',')"
+    ).fetchone()
+    return csv_path, int(written[0]) if written else 0
 
 
 def _portable(expression: str) -> str:
@@ -51,20 +90,52 @@ def _portable(expression: str) -> str:
 
 
 def fetch(session: Session, statement: Executable, schema: pa.Schema | None = None) -> pa.Table:
-    """Run a statement in the session's transaction and return all rows as an Arrow table."""
+    """Run a statement in the session's transaction and return all rows as an Arrow table.
+
+    With a schema the rows come straight from the driver's cursor, and Arrow converts each column in one cast
+    (SQLite's date text, 0/1 booleans): SQLAlchemy's per-value result processing cost more than the query itself.
+    """
     session.flush()
+    if schema is not None:
+        return _fetch_raw(session, statement, schema)
     result = session.connection().execute(statement)  # Core rows: no ORM loading machinery per row
     names = list(result.keys())
     columns: list[list[Any]] = [[] for _ in names]
     while rows := result.fetchmany(FETCH_CHUNK):
         for index, values in enumerate(zip(*rows, strict=True)):
             columns[index].extend(values)
-    if schema is not None:
-        return pa.table(
-            [pa.array(col, type=schema.field(name).type) for col, name in zip(columns, names, strict=True)],
-            schema=schema,
-        )
     return pa.table({name: pa.array(col) for name, col in zip(names, columns, strict=True)})
+
+
+def _fetch_raw(session: Session, statement: Executable, schema: pa.Schema) -> pa.Table:
+    connection = session.connection()
+    clause = cast(ClauseElement, statement)
+    compiled = cast(
+        SQLCompiler, clause.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    )
+    if compiled.positiontup is not None:
+        parameters: Any = [compiled.params[name] for name in compiled.positiontup]
+    else:
+        parameters = compiled.params
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.string, parameters)
+        columns: list[list[Any]] = [[] for _ in schema.names]
+        while rows := cursor.fetchmany(FETCH_CHUNK):
+            for index, values in enumerate(zip(*rows, strict=True)):
+                columns[index].extend(values)
+    finally:
+        cursor.close()
+    arrays = [_typed_array(values, field.type) for values, field in zip(columns, schema, strict=True)]
+    return pa.table(arrays, schema=schema)
+
+
+def _typed_array(values: list[Any], arrow_type: pa.DataType) -> pa.Array:  # type: ignore[type-arg]
+    try:
+        array: pa.Array = pa.array(values, type=arrow_type)  # type: ignore[type-arg]
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # driver text or integers for dates, times and booleans
+        array = pa.array(values).cast(arrow_type)
+    return array
 
 
 def store_for(session: Session) -> Store:

@@ -67,5 +67,10 @@ def _by_names(session: Session, duck: duckdb.DuckDBPyConnection, plan: StagingPl
     cleaned = {level: plan.cleaned.get(f"location__{level}", "NULL::VARCHAR") for level in LOCATION_LEVELS}
     on = " AND ".join(f"p.location__{level} IS NOT DISTINCT FROM {text}" for level, text in cleaned.items())
     plan.joins.append(f"LEFT JOIN loc_path p ON {on}")
-    path = " || '/' || ".join(f"coalesce({text}, '')" for text in cleaned.values())
-    plan.selects += ["p.code_5 AS division_code", f"{path} AS division_code__text"]
+    # The name path is shown only for rows whose village is not found: computed by the view where it is read.
+    stored = [
+        f"location__{level}" if f"location__{level}" in plan.cleaned else "NULL::VARCHAR" for level in LOCATION_LEVELS
+    ]
+    path = " || '/' || ".join(f"coalesce({column}, '')" for column in stored)
+    plan.selects.append("p.code_5 AS division_code")
+    plan.lazy.append(f"{path} AS division_code__text")

@@ -104,8 +104,7 @@ def household_rules(duck: duckdb.DuckDBPyConnection, household_columns: list[str
         duck, "member__sex", "'spouse-same-sex'", roles, f"s.{rel} = '配偶' AND r.heads = 1 AND s.sex_eff = r.head_sex"
     )
     _duplicates(duck)
-    for column in household_columns:
-        _conflicts(duck, column)
+    _conflicts(duck, household_columns)
 
 
 def _duplicates(duck: duckdb.DuckDBPyConnection) -> None:
@@ -128,17 +127,33 @@ def _duplicates(duck: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _conflicts(duck: duckdb.DuckDBPyConnection, column: str) -> None:
+def _conflicts(duck: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+    """Household values that differ from the household's first row, for every household column in one window pass.
+
+    One sort of the sheet by household serves all columns; only the few rows with a conflict are kept, then each
+    column's problems are read from that small table.
+    """
+    if not columns:
+        return
+    differs = [
+        f"{column} IS DISTINCT FROM first_value({column}) OVER w AS differs_{i}" for i, column in enumerate(columns)
+    ]
+    texts = [f"{column}__text AS text_{i}" for i, column in enumerate(columns)]
     duck.execute(
         f"""
-        INSERT INTO problems
-        SELECT _row, '{column}', 'household-conflict', {column}__text, '与同户第' || first_row || '行不同'
-        FROM (SELECT _row, {column}, {column}__text, first_value(_row) OVER w AS first_row,
-                     first_value({column}) OVER w AS first_value
-              FROM staged WINDOW w AS (PARTITION BY member__household_number ORDER BY _row))
-        WHERE {column} IS DISTINCT FROM first_value
+        CREATE OR REPLACE TEMP TABLE household_conflicts AS
+        SELECT * FROM (SELECT _row, first_value(_row) OVER w AS first_row, {", ".join(differs + texts)}
+                       FROM staged WINDOW w AS (PARTITION BY member__household_number ORDER BY _row))
+        WHERE {" OR ".join(f"differs_{i}" for i in range(len(columns)))}
         """
     )
+    parts = [
+        f"SELECT _row, '{column}', 'household-conflict', text_{i}, '与同户第' || first_row || '行不同' "
+        f"FROM household_conflicts WHERE differs_{i}"
+        for i, column in enumerate(columns)
+    ]
+    duck.execute("INSERT INTO problems " + " UNION ALL ".join(parts))
+    duck.execute("DROP TABLE household_conflicts")
 
 
 def _text_of(duck: duckdb.DuckDBPyConnection, field: str, alias: str = "") -> str:

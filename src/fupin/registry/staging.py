@@ -41,7 +41,8 @@ class StagingPlan:
     `cleaned` maps a workspace column to the expression of its cleaned text over the row source `r`, `raw` to its
     raw cell column; `lookups`
     maps a distinct-value column to its lookup table (given, value, error). `layers` are lists of expressions
-    computed over everything selected below them, innermost first.
+    computed over everything selected below them, innermost first. `lazy` are columns of the `staged` view computed
+    from the stored ones only where a query reads them (texts that equal their value, texts shown in problems).
     """
 
     inner: list[str] = field(default_factory=list)
@@ -52,6 +53,7 @@ class StagingPlan:
     lookups: dict[str, str] = field(default_factory=dict)
     layers: list[list[str]] = field(default_factory=list)
     scratch: list[str] = field(default_factory=list)
+    lazy: list[str] = field(default_factory=list)
 
     def statement(self) -> str:
         body = (
@@ -60,7 +62,10 @@ class StagingPlan:
         )
         for layer in self.layers:
             body = f"SELECT *, {', '.join(layer)} FROM ({body})"
-        return f"CREATE OR REPLACE TABLE staged AS {body}"
+        return f"CREATE OR REPLACE TABLE staged_rows AS {body}"
+
+    def view(self) -> str:
+        return f"CREATE OR REPLACE VIEW staged AS SELECT {', '.join(['*', *self.lazy])} FROM staged_rows"
 
 
 def plan_staging(
@@ -79,12 +84,16 @@ def plan_staging(
         plan.inner.append(f"{clean(f'c{index}')} AS t{index}")
         text = f"r.t{index}"
         plan.cleaned[name] = text
-        plan.selects.append(f"{text} AS {name}__text")
         if spec is None:  # location names and known-but-derived columns stay text
             plan.selects.append(f"{text} AS {name}")
+            plan.lazy.append(f"{name} AS {name}__text")
             continue
         value, error = typed(spec, text, lists, today)
         plan.selects += [f"{value} AS {name}", f"coalesce({_required(spec, text)}, {error}) AS {name}__err"]
+        if value == text:  # free text is its own value: stored once
+            plan.lazy.append(f"{name} AS {name}__text")
+        else:
+            plan.selects.append(f"{text} AS {name}__text")
     return plan
 
 
@@ -123,6 +132,7 @@ def _required(spec: FieldSpec, text: str) -> str:
 def build_staged(duck: duckdb.DuckDBPyConnection, plan: StagingPlan) -> None:
     """Run the planned statement once, then drop the lookups it joined."""
     duck.execute(plan.statement())
+    duck.execute(plan.view())
     for scratch in plan.scratch:
         duck.execute(f"DROP TABLE IF EXISTS {scratch}")
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fupin.audit import Changeset
 from fupin.db import utcnow
-from fupin.engine.base import drop_temp, load
+from fupin.engine.base import drop_temp, load, load_chunks
 from fupin.engine.duck import quote
 from fupin.registry.models import Household
 
@@ -78,12 +78,14 @@ def insert(
     duck.execute(f"CREATE OR REPLACE TABLE to_insert AS {stamped}")
     total = count(duck, "to_insert")
     all_columns = [*columns, "created_changeset_id", "updated_changeset_id", "updated_at"]
+    chunks = [
+        f"SELECT * FROM to_insert WHERE rowid >= {start} AND rowid < {start + chunk_rows}"
+        for start in range(0, total, chunk_rows)
+    ]
     with bulk_indexes(session, target.table, rows=total) as bulk:
-        for start in range(0, total, chunk_rows):
-            chunk = f"SELECT * FROM to_insert WHERE rowid >= {start} AND rowid < {start + chunk_rows}"
-            load(session, duck, table=target.table.name, columns=all_columns, query=chunk)
+        for rows in load_chunks(session, duck, table=target.table.name, columns=all_columns, queries=chunks):
             if on_chunk is not None:
-                on_chunk(min(chunk_rows, total - start), not bulk)
+                on_chunk(rows, not bulk)
     duck.execute("DROP TABLE to_insert")
     if total >= BULK_MINIMUM_ROWS and session.get_bind().dialect.name == "postgresql":
         # Fresh statistics now, not at autovacuum's leisure: the next queries (assessment, dashboard) plan on them.
