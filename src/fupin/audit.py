@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fupin.db import Base, utcnow
@@ -93,16 +93,6 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     """The fields that changed, as (old values, new values)."""
     changed = [key for key in after if before.get(key) != after[key]]
     return ({key: before.get(key) for key in changed}, {key: after[key] for key in changed})
-
-
-def events_for_household(*, session: Session, household_id: int) -> list[tuple[AuditEvent, Changeset]]:
-    statement = (
-        select(AuditEvent, Changeset)
-        .join(Changeset, Changeset.id == AuditEvent.changeset_id)
-        .where(AuditEvent.household_id == household_id)
-        .order_by(AuditEvent.id)
-    )
-    return [(event, changeset) for event, changeset in session.execute(statement).all()]
 
 
 def get_changeset(*, session: Session, changeset_id: int) -> Changeset | None:

@@ -4,6 +4,7 @@ Runs are read within the caller's scope: a run that does not overlap it answers 
 the verdicts inside the scope.
 """
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -64,11 +65,20 @@ def run_detail(db: Session, scope: Scope, run_id: int) -> schemas.RunDetailOut:
 
 
 def household_assessment(
-    db: Session, household: Household, lists: dict[str, CodeList]
+    db: Session, household: Household, lists: dict[str, CodeList], *, income_years: Sequence[int] | None = None
 ) -> schemas.HouseholdAssessmentOut:
-    """Stored verdicts across runs and the current standard's live explanation for the newest year concerned."""
+    """Stored verdicts across runs and the current standard's live explanation for the newest year concerned.
+
+    `income_years`: the years of the household's live income rows, when the caller has read them already (the
+    household page), so the newest is not asked of the database again.
+    """
     verdicts = runs.household_verdicts(session=db, household_id=household.id)
-    year = verdicts[0].run.year if verdicts else runs.latest_income_year(session=db, household_id=household.id)
+    if verdicts:
+        year: int | None = verdicts[0].run.year
+    elif income_years is not None:
+        year = max(income_years, default=None)
+    else:
+        year = runs.latest_income_year(session=db, household_id=household.id)
     explanation: list[schemas.ExplainedOut] = []
     problem = None if year is not None else "该户没有收入记录，也没有评估结论，无法逐项解释"
     if year is not None:

@@ -6,7 +6,7 @@ its figures are then counted over the verdicts inside the user's scope only, nev
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from fupin.assessment.models import AssessmentRun, Verdict
@@ -118,18 +118,22 @@ def _indicators(session: Session, run: AssessmentRun) -> dict[str, Indicator]:
 
 def household_verdicts(*, session: Session, household_id: int, limit: int = 20) -> list[HouseholdVerdict]:
     """A household's verdicts across runs, newest first (the caller loaded the household through the scope)."""
-    statement = (
-        select(AssessmentRun, StandardSet, Verdict)
-        .join(Verdict, Verdict.run_id == AssessmentRun.id)
-        .join(StandardSet, StandardSet.id == AssessmentRun.standard_set_id)
-        .where(Verdict.household_id == household_id)
-        .order_by(AssessmentRun.id.desc())
-        .limit(limit)
-    )
+    found = session.execute(_HOUSEHOLD_VERDICTS, {"household_id": household_id, "verdict_limit": limit})
     return [
         HouseholdVerdict(run, standard, verdict, _bits(run, verdict.failed_mask), _bits(run, verdict.unknown_mask))
-        for run, standard, verdict in session.execute(statement)
+        for run, standard, verdict in found
     ]
+
+
+# Built once: every household page asks it.
+_HOUSEHOLD_VERDICTS = (
+    select(AssessmentRun, StandardSet, Verdict)
+    .join(Verdict, Verdict.run_id == AssessmentRun.id)
+    .join(StandardSet, StandardSet.id == AssessmentRun.standard_set_id)
+    .where(Verdict.household_id == bindparam("household_id", type_=Integer))
+    .order_by(AssessmentRun.id.desc())
+    .limit(bindparam("verdict_limit", type_=Integer))
+)
 
 
 def _bits(run: AssessmentRun, mask: int) -> list[str]:

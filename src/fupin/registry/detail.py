@@ -1,5 +1,8 @@
 """One household as the API and the pages show it: members, incomes, assistance and cadres, masked by default."""
 
+from typing import Any
+
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from fupin.registry import service
@@ -17,7 +20,7 @@ from fupin.registry.schemas import (
 )
 
 
-def member_out(member: Member, household: Household, *, reveal: bool) -> MemberOut:
+def member_out(member: Member | Row[Any], household: Household, *, reveal: bool) -> MemberOut:
     values = values_of(member, MEMBER_FIELDS, reveal=reveal)
     values["household_number"] = household.household_number
     return MemberOut(id=member.id, household_id=member.household_id, **values)
@@ -25,19 +28,16 @@ def member_out(member: Member, household: Household, *, reveal: bool) -> MemberO
 
 def detail(*, session: Session, household: Household, reveal: bool) -> HouseholdDetail:
     """Everything about a household that the caller has loaded through the scope."""
-    members = service.members(session=session, household=household)
+    held = service.belongings(session=session, household=household)
     return HouseholdDetail(
         id=household.id,
         revealed=reveal,
         household=HouseholdFields(**values_of(household, HOUSEHOLD_FIELDS, reveal=reveal)),
-        members=[member_out(member, household, reveal=reveal) for member in members],
-        incomes=[
-            IncomeOut(**values_of(row, INCOME_FIELDS, reveal=True))
-            for row in service.incomes(session=session, household=household)
-        ],
+        members=[member_out(member, household, reveal=reveal) for member in held.members],
+        incomes=[IncomeOut(**values_of(row, INCOME_FIELDS, reveal=True)) for row in held.incomes],
         assistance=[
             AssistanceOut(category=row.category, detail=row.detail, year=row.year, amount=row.amount)
-            for row in service.assistance(session=session, household=household)
+            for row in held.assistance
         ],
         helpers=[
             HelperOut(
@@ -46,6 +46,6 @@ def detail(*, session: Session, household: Household, reveal: bool) -> Household
                 position=row.position,
                 phone=row.phone if reveal else mask_phone(row.phone),
             )
-            for row in service.helpers(session=session, household=household)
+            for row in held.helpers
         ],
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Integer,
     Row,
     Select,
@@ -172,7 +173,17 @@ def matching_ids(*, scope: Scope, filters: HouseholdFilter, today: date, dialect
 
 
 def get(*, session: Session, scope: Scope, household_id: int) -> Household | None:
-    return session.scalars(households_in(scope).where(Household.id == household_id)).first()
+    statement = _BY_ID.get(scope.view_prefix is None)
+    if statement is None:
+        statement = _BY_ID[scope.view_prefix is None] = households_in(scope, named=True).where(
+            Household.id == bindparam("household_id", type_=Integer)
+        )
+    return session.scalars(statement, {**scope.bounds(), "household_id": household_id}).first()
+
+
+# One household by id, per scope shape (a scope or none at all), run with each request's scope bounds: every page
+# and API call about one household starts here, and building the statement cost more than running it.
+_BY_ID: dict[bool, Select[Household]] = {}
 
 
 def get_or_raise(*, session: Session, scope: Scope, household_id: int) -> Household:
@@ -200,26 +211,56 @@ def get_member_or_raise(*, session: Session, scope: Scope, member_id: int) -> Me
     return found
 
 
+def _live_rows_of(table: FromClause, *order: ColumnElement[Any]) -> Select[Any]:
+    """A household's live rows of one table, every column, as plain rows: built once, run with `:household_id`."""
+    return (
+        select(*table.c)
+        .where(table.c.household_id == bindparam("household_id", type_=Integer), table.c.deleted_at.is_(None))
+        .order_by(*order)
+    )
+
+
+_MEMBER_COLUMNS = Member.__table__.c
+_MEMBER_ROWS = _live_rows_of(
+    Member.__table__, _MEMBER_COLUMNS.relation != "户主", _MEMBER_COLUMNS.person_number, _MEMBER_COLUMNS.id
+)
+_INCOME_ROWS = _live_rows_of(Income.__table__, Income.__table__.c.year.desc())
+_ASSISTANCE_ROWS = _live_rows_of(Assistance.__table__, Assistance.__table__.c.year.desc(), Assistance.__table__.c.id)
+_HELPER_ROWS = _live_rows_of(Helper.__table__, Helper.__table__.c.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Belongings:
+    """What a household holds, read to be shown (plain rows with the columns' names as attributes, not entities)."""
+
+    members: list[Row[Any]]  # head first
+    incomes: list[Row[Any]]  # newest year first
+    assistance: list[Row[Any]]
+    helpers: list[Row[Any]]
+
+
+def belongings(*, session: Session, household: Household) -> Belongings:
+    """The household's live members, incomes, assistance and cadres. The household was loaded through the scope.
+
+    The reads go to the connection as Core statements, which the ORM's autoflush does not see: anything the session
+    holds unflushed is flushed first (nothing, after the routes' commits), so a change made in this session shows.
+    """
+    session.flush()
+    connection = session.connection()
+    key = {"household_id": household.id}
+    return Belongings(
+        members=list(connection.execute(_MEMBER_ROWS, key)),
+        incomes=list(connection.execute(_INCOME_ROWS, key)),
+        assistance=list(connection.execute(_ASSISTANCE_ROWS, key)),
+        helpers=list(connection.execute(_HELPER_ROWS, key)),
+    )
+
+
 def members(*, session: Session, household: Household) -> list[Member]:
-    """The household's live members, head first. The household was loaded through the scope already."""
+    """The household's live members, head first, as entities to change. The household was loaded through the scope."""
     statement = (
         select(Member)
         .where(Member.household_id == household.id, Member.deleted_at.is_(None))
         .order_by(Member.relation != "户主", Member.person_number, Member.id)
     )
     return list(session.scalars(statement))
-
-
-def incomes(*, session: Session, household: Household) -> list[Income]:
-    statement = select(Income).where(Income.household_id == household.id, Income.deleted_at.is_(None))
-    return list(session.scalars(statement.order_by(Income.year.desc())))
-
-
-def assistance(*, session: Session, household: Household) -> list[Assistance]:
-    statement = select(Assistance).where(Assistance.household_id == household.id, Assistance.deleted_at.is_(None))
-    return list(session.scalars(statement.order_by(Assistance.year.desc(), Assistance.id)))
-
-
-def helpers(*, session: Session, household: Household) -> list[Helper]:
-    statement = select(Helper).where(Helper.household_id == household.id, Helper.deleted_at.is_(None))
-    return list(session.scalars(statement.order_by(Helper.id)))

@@ -26,7 +26,10 @@ class Lines:
 
 
 def find_current(*, session: Session) -> StandardSet | None:
-    return session.scalar(select(StandardSet).where(StandardSet.is_current.is_(True)))
+    return session.scalar(_CURRENT)
+
+
+_CURRENT = select(StandardSet).where(StandardSet.is_current.is_(True))  # built once: every household page asks
 
 
 def current(*, session: Session) -> StandardSet:

@@ -4,6 +4,7 @@ import json
 import os
 import re
 import tempfile
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -155,6 +156,8 @@ def _detail_page(
     status_code: int = 200,
 ) -> Response:
     shown = detail(session=db, household=household, reveal=revealed)
+    lists = codelists.load(request.app.state.settings.codelists_file)
+    income_years = list(map(attrgetter("year"), shown.incomes))  # read with the household: not asked again
     return page(
         request,
         "registry/detail.html",
@@ -170,7 +173,7 @@ def _detail_page(
         member_columns=MEMBER_COLUMNS,
         income_fields=INCOME_FIELDS,
         entries=_history(db, household, revealed),
-        assessment=household_assessment(db, household, codelists.load(request.app.state.settings.codelists_file)),
+        assessment=household_assessment(db, household, lists, income_years=income_years),
         can_edit=scope.can_capture(household.division_code),
         may_reveal=principal.role.may_reveal,
         revealed=revealed,
