@@ -8,17 +8,12 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import Measurement, fresh_database, save, timer
-from fupin.audit import Actor
+from benchmarks.common import BENCHMARK_ACTOR, Measurement, fresh_database, import_path, save, timer
 from fupin.config import load_settings
 from fupin.db import make_engine, unit_of_work
 from fupin.divisions.loader import load_files, shipped_guizhou
-from fupin.divisions.scope import Scope
-from fupin.registry.importer import import_file
 from fupin.synth import DEMO_COUNTIES, generate
 from fupin.synth.writer import write_csv, write_xlsx
-
-ACTOR = Actor("benchmark", "system")
 
 
 def run(backend: str, members: int, kind: str, folder: Path) -> list[Measurement]:
@@ -33,21 +28,14 @@ def run(backend: str, members: int, kind: str, folder: Path) -> list[Measurement
         settings = load_settings(database_url=url, work_dir=folder)
         engine = make_engine(url)
         with unit_of_work(engine) as session:
-            load_files(session=session, paths=[shipped_guizhou()], actor=ACTOR)
+            load_files(session=session, paths=[shipped_guizhou()], actor=BENCHMARK_ACTOR)
         timed = []
         for label, path, rows in (
             ("household", households_file, data.households.num_rows),
             ("member", members_file, data.members.num_rows),
         ):
-            with timer() as elapsed, unit_of_work(engine) as session:
-                result = import_file(
-                    session=session,
-                    path=path,
-                    actor=ACTOR,
-                    settings=settings,
-                    scope=Scope.everything(),
-                    checkpoint=session.commit,
-                )
+            with timer() as elapsed:
+                result = import_path(engine, settings, path)
             sheet = result.sheets[0]
             assert sheet.rejected == 0, sheet.problems[:3]
             assert sheet.inserted == rows

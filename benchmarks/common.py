@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from sqlalchemy import Engine, create_engine, text
@@ -20,6 +21,9 @@ from fupin.config import Settings
 from fupin.db import unit_of_work
 from fupin.divisions.scope import Scope
 from fupin.synth.writer import write_csv
+
+if TYPE_CHECKING:
+    from fupin.registry.importer import ImportResult
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FUPIN_SHARED_DIR", ROOT.parent / "shared"))  # the NBS tables live beside the repo
@@ -125,13 +129,12 @@ def _command(argv: list[str]) -> str:
         return ""
 
 
-def import_table(engine: Engine, settings: Settings, table: pa.Table, path: Path) -> None:
-    """Write a synthetic sheet as CSV and import it through the real importer, in its own transaction."""
+def import_path(engine: Engine, settings: Settings, path: Path) -> "ImportResult":
+    """Import one file through the real importer, in its own transaction, as `fupin import` does."""
     from fupin.registry.importer import import_file  # the importer pulls in most of fupin; only some scripts need it
 
-    write_csv(table, path)
     with unit_of_work(engine) as session:
-        import_file(
+        return import_file(
             session=session,
             path=path,
             actor=BENCHMARK_ACTOR,
@@ -139,4 +142,10 @@ def import_table(engine: Engine, settings: Settings, table: pa.Table, path: Path
             scope=Scope.everything(),
             checkpoint=session.commit,
         )
+
+
+def import_table(engine: Engine, settings: Settings, table: pa.Table, path: Path) -> None:
+    """Write a synthetic sheet as CSV, import it, and remove the file."""
+    write_csv(table, path)
+    import_path(engine, settings, path)
     path.unlink()

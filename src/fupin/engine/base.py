@@ -56,8 +56,11 @@ def load_chunks(
     must read workspace tables (an Arrow table registered on `duck` alone is not seen by another cursor).
     """
     store = store_for(session)
-    writer = duck.cursor()
-    with tempfile.TemporaryDirectory(dir=scratch) as folder, ThreadPoolExecutor(max_workers=1) as pool:
+    with (
+        duck.cursor() as writer,
+        tempfile.TemporaryDirectory(dir=scratch) as folder,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
 
         def write(index: int) -> tuple[Path, int]:
             return _write_csv(writer, queries[index], columns, Path(folder) / f"rows-{index}.csv")
@@ -71,7 +74,6 @@ def load_chunks(
                 store.load_csv(session, table, columns, csv_path)
             csv_path.unlink()
             yield rows
-    writer.close()
 
 
 def _write_csv(duck: duckdb.DuckDBPyConnection, query: str, columns: Sequence[str], csv_path: Path) -> tuple[Path, int]:
@@ -89,25 +91,13 @@ def _portable(expression: str) -> str:
     )
 
 
-def fetch(session: Session, statement: Executable, schema: pa.Schema | None = None) -> pa.Table:
-    """Run a statement in the session's transaction and return all rows as an Arrow table.
+def fetch(session: Session, statement: Executable, schema: pa.Schema) -> pa.Table:
+    """Run a statement in the session's transaction and return all rows as an Arrow table of `schema`.
 
-    With a schema the rows come straight from the driver's cursor, and Arrow converts each column in one cast
-    (SQLite's date text, 0/1 booleans): SQLAlchemy's per-value result processing cost more than the query itself.
+    The rows come straight from the driver's cursor and Arrow converts each column in one cast (SQLite's date text,
+    0/1 booleans): SQLAlchemy's per-value result processing cost more than the query itself.
     """
     session.flush()
-    if schema is not None:
-        return _fetch_raw(session, statement, schema)
-    result = session.connection().execute(statement)  # Core rows: no ORM loading machinery per row
-    names = list(result.keys())
-    columns: list[list[Any]] = [[] for _ in names]
-    while rows := result.fetchmany(FETCH_CHUNK):
-        for index, values in enumerate(zip(*rows, strict=True)):
-            columns[index].extend(values)
-    return pa.table({name: pa.array(col) for name, col in zip(names, columns, strict=True)})
-
-
-def _fetch_raw(session: Session, statement: Executable, schema: pa.Schema) -> pa.Table:
     connection = session.connection()
     clause = cast(ClauseElement, statement)
     compiled = cast(
