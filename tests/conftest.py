@@ -9,13 +9,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from fupin import migrate
-from fupin.api.deps import get_db
 from fupin.config import Settings
 from fupin.db import make_engine
 from fupin.web.app import create_app
 from tests.backends import fresh_database
 from tests.factories.accounts import Clock
 from tests.factories.divisions import seed_guizhou
+from tests.factories.web import share_session
 
 DATA = Path(__file__).resolve().parent / "data"  # small copies of ../shared/data, so any checkout can run the tests
 BACKENDS = ["sqlite", "postgres"]
@@ -90,8 +90,7 @@ def app(database_url: str, session: Session, clock: Clock) -> FastAPI:
         database_url=database_url, secret_key=SecretStr("s" * 40), login_max_failures=3, worker_threads=0
     )
     application = create_app(settings, clock=clock)
-    application.dependency_overrides[get_db] = lambda: session
-    return application
+    return share_session(application, session)
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from fupin.accounts.enums import Role
 from fupin.accounts.models import User
-from fupin.api.deps import get_db
 from fupin.assessment.exit_models import Sample, SampleHousehold
 from fupin.assessment.service import assess
 from fupin.audit import Actor, open_changeset
@@ -39,7 +38,7 @@ from fupin.web.app import create_app
 from tests.api.test_api_accounts import token_for
 from tests.factories.accounts import PASSWORD, Clock, make_user
 from tests.factories.registry import VILLAGE, VILLAGE_CODE, Person, family, load_people
-from tests.factories.web import csrf_token, sign_in
+from tests.factories.web import csrf_token, share_session, sign_in
 from tests.routes import Endpoint, endpoints
 
 OUTSIDE_VILLAGE = "520526100056"  # 同心社区: the neighbouring village of the same town
@@ -88,8 +87,7 @@ def walk_app(database_url: str, session: Session, clock: Clock, tmp_path: Path) 
         database_url=database_url, secret_key=SecretStr("w" * 40), worker_threads=0, upload_dir=tmp_path / "uploads"
     )
     application = create_app(settings, clock=clock)
-    application.dependency_overrides[get_db] = lambda: session
-    return application
+    return share_session(application, session)
 
 
 @pytest.fixture

@@ -95,6 +95,17 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{IMMEDIATE_OPTION: True})
 
 
+def reader(engine: Engine) -> Engine:
+    """The engine for requests that only read (GET and HEAD): on PostgreSQL their transactions are `READ ONLY`.
+
+    Such a transaction can keep nothing, so the request ends it with COMMIT rather than ROLLBACK: psycopg forgets every
+    statement it prepared on a connection at each ROLLBACK, and a read request that rolls back leaves the next one on
+    that connection to parse and plan every statement again (measured: 2.8 → 0.9 ms of server CPU for a household's
+    page). A read request that tries to write fails instead of writing. SQLite ignores the option.
+    """
+    return engine.execution_options(postgresql_readonly=True)
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 

@@ -25,11 +25,11 @@ from schemathesis.generation.modes import GenerationMode
 from sqlalchemy.orm import Session
 
 from fupin.accounts.enums import Role
-from fupin.api.deps import get_db
 from fupin.config import Settings
 from fupin.web.app import create_app
 from tests.factories.accounts import PASSWORD, Clock, make_user
 from tests.factories.registry import family, load_people
+from tests.factories.web import share_session
 from tests.routes import endpoints
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -47,8 +47,7 @@ def schema_app(database_url: str, session: Session, clock: Clock, tmp_path: Path
         upload_max_mb=1,
     )
     application = create_app(app_settings, clock=clock)
-    application.dependency_overrides[get_db] = lambda: session
-    return application
+    return share_session(application, session)
 
 
 @pytest.fixture

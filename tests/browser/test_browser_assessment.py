@@ -16,7 +16,7 @@ from fupin.accounts.enums import Role
 from fupin.accounts.models import User
 from fupin.assessment.service import explain
 from fupin.audit import Actor
-from fupin.db import make_engine
+from fupin.db import make_engine, writer
 from fupin.registry import codelists
 from fupin.registry.models import Household
 from fupin.standards import service as standards
@@ -37,8 +37,12 @@ def database(served: Served) -> Iterator[Engine]:
 
 
 def water_threshold(engine: Engine) -> float:
-    """The current standard's water threshold, loading the shipped standard and an administrator first if needed."""
-    with Session(engine) as session:
+    """The current standard's water threshold, loading the shipped standard and an administrator first if needed.
+
+    Reads then writes while the served app writes too (sign-ins, jobs): on SQLite only a transaction that takes the
+    write lock at BEGIN waits for it; a deferred one whose snapshot went stale fails at once with "database is locked".
+    """
+    with Session(writer(engine)) as session:
         if standards.find_current(session=session) is None:
             load_standard_file(session=session, path=shipped_national(), actor=Actor("browser-test", "cli"))
         if session.scalar(select(User.id).where(User.username == ADMIN)) is None:
@@ -52,7 +56,7 @@ def water_threshold(engine: Engine) -> float:
 def household_between(engine: Engine, village: str, litres: float) -> int:
     """A household of the village that meets every indicator, given `litres` a day: more than today's threshold."""
     lists = codelists.load(None)
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:  # reads then writes: see water_threshold
         households = session.scalars(
             select(Household).where(Household.division_code == village).order_by(Household.household_number)
         ).all()

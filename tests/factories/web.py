@@ -2,12 +2,22 @@
 
 import re
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from sqlalchemy.orm import Session
 
+from fupin.api.deps import get_db, get_writing_db
 from fupin.web.cookies import SESSION_COOKIE
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def share_session(application: FastAPI, session: Session) -> FastAPI:
+    """Every request of the app uses the test's savepoint session (reading and writing alike), so nothing leaks."""
+    application.dependency_overrides[get_db] = lambda: session
+    application.dependency_overrides[get_writing_db] = lambda: session
+    return application
 
 
 def csrf_token(html: str) -> str:

@@ -15,14 +15,32 @@ from fupin.config import Settings
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, Location, Problem, UnauthenticatedError
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session per request; the route commits its unit of work, anything uncommitted is rolled back on close.
+
+    A reading request (GET, HEAD) gets a session whose transactions are read-only (`fupin.db.reader`) and ends
+    it with a commit, which keeps the connection's prepared statements; a route that must write while answering a
+    GET (an export's audit record) asks for `WritingDb`.
 
     Asynchronous on purpose: a synchronous dependency costs two thread hand-offs per request (enter and exit), a
     large share of a short request. Making a session does no I/O; closing it hands the connection back to the
     pool with at most a rollback of a transaction the route left open, which is as short as a statement.
     """
+    reading = request.method in READING_METHODS
+    session: Session = (request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker)()
+    try:
+        yield session
+        if reading and not (session.new or session.dirty or session.deleted):
+            session.commit()  # nothing to keep (changes to loaded rows are never written by a read: rolled back)
+    finally:
+        session.close()
+
+
+async def get_writing_db(request: Request) -> AsyncIterator[Session]:
+    """A session that may write whatever the request's method: for the few GET routes that record what they did."""
     session: Session = request.app.state.sessionmaker()
     try:
         yield session
@@ -46,6 +64,7 @@ async def client_address(request: Request) -> str | None:
 
 
 DbSession = Annotated[Session, Depends(get_db)]
+WritingDb = Annotated[Session, Depends(get_writing_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 Now = Annotated[datetime, Depends(get_now)]
 ClientAddress = Annotated[str | None, Depends(client_address)]

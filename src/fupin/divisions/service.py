@@ -1,9 +1,10 @@
 """Tree queries over the division hierarchy: unit, parent chain, children, descendants by prefix, find by name."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from fupin.divisions.codes import NATIVE_LENGTH, pad, prefix_range
@@ -17,21 +18,42 @@ def get(*, session: Session, code: str) -> Division | None:
     return session.get(Division, code)
 
 
-def parent_chain(*, session: Session, code: str) -> list[Division]:
+@dataclass(frozen=True, slots=True)
+class ChainUnit:
+    code: str
+    name: str
+    parent_code: str | None
+    level: int
+
+
+_CHAIN_COLUMNS = (Division.code, Division.name, Division.parent_code, Division.level)
+# Built once, with one parameter per level: most pages show a breadcrumb, and building the statement (or expanding an
+# IN list) cost more than running it.
+_BY_CODES = select(*_CHAIN_COLUMNS).where(Division.code.in_([bindparam(f"code{level}") for level in NATIVE_LENGTH]))
+_BY_CODE = select(*_CHAIN_COLUMNS).where(Division.code == bindparam("code"))
+
+
+def parent_chain(*, session: Session, code: str) -> list[ChainUnit]:
     """The unit and its ancestors, province first, following `parent_code`.
 
     One statement loads the unit and the units its code's prefixes name (a statistical code's ancestors are almost
     always those); a parent outside that set (a unit moved under another) is looked up by key on the way.
     """
-    candidates = {code} | {pad(code[:length]) for length in NATIVE_LENGTH.values() if length <= len(code)}
-    loaded = {unit.code: unit for unit in session.scalars(select(Division).where(Division.code.in_(candidates)))}
-    chain: list[Division] = []
+    candidates = {f"code{level}": pad(code[:length]) for level, length in NATIVE_LENGTH.items()}
+    candidates[f"code{max(NATIVE_LENGTH)}"] = code
+    loaded = {row.code: ChainUnit(*row) for row in session.execute(_BY_CODES, candidates)}
+    chain: list[ChainUnit] = []
     current = loaded.get(code)
     while current is not None and len(chain) < len(NATIVE_LENGTH):
         chain.append(current)
         parent = current.parent_code
-        current = (loaded.get(parent) or session.get(Division, parent)) if parent else None
+        current = (loaded.get(parent) or _unit(session, parent)) if parent else None
     return list(reversed(chain))
+
+
+def _unit(session: Session, code: str) -> ChainUnit | None:
+    row = session.execute(_BY_CODE, {"code": code}).first()
+    return ChainUnit(*row) if row else None
 
 
 def children(*, session: Session, code: str | None) -> list[Division]:

@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 
 from fupin.api.router import router as api_router
 from fupin.config import Settings, load_settings
-from fupin.db import make_engine, make_sessionmaker, utcnow
+from fupin.db import make_engine, make_sessionmaker, reader, utcnow
 from fupin.errors import FupinError, Location, Problem
 from fupin.job_kinds import HANDLERS
 from fupin.jobs.worker import Worker
@@ -72,6 +72,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     app.state.settings = settings
     app.state.clock = clock
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_sessionmaker = make_sessionmaker(reader(engine))
     app.include_router(api_router, prefix=API_PREFIX)
     pages_routers = (
         signin.router, home.router, accounts.router, divisions.router, registry.router, registry_edit.router,

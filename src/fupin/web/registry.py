@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, Response
 from fupin import audit
 from fupin.accounts.principal import Principal
 from fupin.api.assessment import household_assessment
-from fupin.api.deps import DbSession, Now, RowId, SettingsDep
+from fupin.api.deps import DbSession, Now, RowId, SettingsDep, WritingDb
 from fupin.api.registry import ListQuery
 from fupin.divisions import service as divisions
 from fupin.divisions.scope import Scope
@@ -98,7 +98,7 @@ def _page(query: ListQuery) -> PageRequest:
 
 @router.get("/households/export", summary="导出筛选后的农户（国家系统人口信息格式 XLSX）")
 def export(
-    query: Annotated[ListQuery, Query()], principal: CurrentUser, scope: ScopeDep, actor: ActorDep, db: DbSession,
+    query: Annotated[ListQuery, Query()], principal: CurrentUser, scope: ScopeDep, actor: ActorDep, db: WritingDb,
     now: Now,
 ) -> Response:  # fmt: skip
     principal.require_reveal()  # the national layout carries whole ID numbers, so only roles that may see them
