@@ -1,7 +1,7 @@
 """Load over loopback at 1 M members: the household list page, the households API, one household and the dashboard.
 
-The database is a real registry (`fupin synth --into-database`: the nine counties, ≈ 252,000 households), built once
-per backend and kept (`--reuse` takes it as it is). The server is `fupin serve --processes N` (uvicorn, two processes
+The database is a real registry (`fupin synth --into-database`: the nine counties, ≈ 252,000 households) with the
+national standard loaded and a 2020 assessment run, built once per backend and kept (`--reuse` takes it as it is). The server is `fupin serve --processes N` (uvicorn, two processes
 by default: one per core here), started and waited for until every process has said it is ready. The client is `wrk`
 (Debian's package `wrk`), a second process written in C: a Python client on the same two cores took a good share of
 the CPU the server needed. For each case it warms up, then keeps `--concurrency` keep-alive connections busy for
@@ -70,8 +70,15 @@ def build(url: str, members: int) -> None:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-    command = [sys.executable, "-m", "fupin.cli.main", "synth", "--members", str(members), "--into-database"]
-    subprocess.run([*command, "--database", url], check=True, env=_server_env(url, None))
+    fupin = [sys.executable, "-m", "fupin.cli.main"]
+    # The registry, the national standard and a 2020 assessment, as `fupin demo` leaves them: a household's page then
+    # shows its verdict and explains it indicator by indicator, as it does for users.
+    for command in (
+        ["synth", "--members", str(members), "--into-database"],
+        ["standards", "load"],
+        ["assess", "--year", "2020"],
+    ):
+        subprocess.run([*fupin, *command, "--database", url], check=True, env=_server_env(url, None))
 
 
 def token(url: str) -> str:

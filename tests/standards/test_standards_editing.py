@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from fupin.assessment.models import Verdict
@@ -163,3 +163,35 @@ def test_old_verdicts_keep_naming_the_version_that_gave_them(session: Session, l
     assert verdicts[first.id].meets_exit is True
     assert verdicts[second.id].meets_exit is False
     assert verdicts[second.id].failed_mask == 1 << second.indicator_codes.index("drinking_water")
+
+
+def test_what_a_version_says_is_read_once_and_an_edit_is_explained_at_once(
+    session: Session, loaded: StandardSet
+) -> None:
+    """Household pages keep what a version says for a year and province; an edit stores a new version, so the next
+    explanation applies it without waiting for anything to expire."""
+    first = service.applicable(session=session, standard=loaded, year=2020, province_code="52")
+    statements: list[str] = []
+
+    def record(*arguments: Any) -> None:
+        statements.append(arguments[2])
+
+    event.listen(session.get_bind(), "before_cursor_execute", record)
+    assert service.applicable(session=session, standard=loaded, year=2020, province_code="52") is first
+    assert not [text for text in statements if "standards_" in text]
+    service.current(session=session)
+    assert [text for text in statements if "standards_set" in text]  # the listener sees what is read
+    event.remove(session.get_bind(), "before_cursor_execute", record)
+    water = next(item for item in first.indicators if item.code == "drinking_water")
+    assert water.parameters == {"water_quantity_min": 20.0}
+    edited = editing.edit_indicator(
+        session=session, actor=ADMIN, code="drinking_water", values={"parameters": {"water_quantity_min": "35"}}
+    )
+    again = service.applicable(
+        session=session, standard=service.current(session=session), year=2020, province_code="52"
+    )
+    assert service.current(session=session).id == edited.id
+    assert next(item for item in again.indicators if item.code == "drinking_water").parameters == {
+        "water_quantity_min": 35.0
+    }
+    assert first.lines == again.lines

@@ -4,7 +4,6 @@ Runs are read within the caller's scope: a run that does not overlap it answers 
 the verdicts inside the scope.
 """
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -26,6 +25,7 @@ from fupin.registry import codelists
 from fupin.registry import service as registry
 from fupin.registry.codelists import CodeList
 from fupin.registry.models import Household
+from fupin.registry.service import Belongings
 
 router = APIRouter(tags=["assessment"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "不存在或不在您的数据范围内"}}
@@ -65,18 +65,18 @@ def run_detail(db: Session, scope: Scope, run_id: int) -> schemas.RunDetailOut:
 
 
 def household_assessment(
-    db: Session, household: Household, lists: dict[str, CodeList], *, income_years: Sequence[int] | None = None
+    db: Session, household: Household, lists: dict[str, CodeList], *, held: Belongings | None = None
 ) -> schemas.HouseholdAssessmentOut:
     """Stored verdicts across runs and the current standard's live explanation for the newest year concerned.
 
-    `income_years`: the years of the household's live income rows, when the caller has read them already (the
-    household page), so the newest is not asked of the database again.
+    `held`: the household's live members and incomes, when the caller has read them already (the household page),
+    so neither they nor the newest income year are asked of the database again.
     """
     verdicts = runs.household_verdicts(session=db, household_id=household.id)
     if verdicts:
         year: int | None = verdicts[0].run.year
-    elif income_years is not None:
-        year = max(income_years, default=None)
+    elif held is not None:
+        year = max((row.year for row in held.incomes), default=None)
     else:
         year = runs.latest_income_year(session=db, household_id=household.id)
     explanation: list[schemas.ExplainedOut] = []
@@ -85,7 +85,7 @@ def household_assessment(
         try:
             explanation = [
                 schemas.ExplainedOut.of(item)
-                for item in explain(session=db, household=household, year=year, lists=lists)
+                for item in explain(session=db, household=household, year=year, lists=lists, held=held)
             ]
         except FupinError as error:
             problem = "；".join(p.text() for p in error.problems)

@@ -23,6 +23,7 @@ from fupin.divisions.scope import Scope
 from fupin.errors import FupinError, Problem
 from fupin.registry.codelists import CodeList
 from fupin.registry.models import Household, Income, Member
+from fupin.registry.service import Belongings
 from fupin.standards import service as standards
 from fupin.standards.compile import compile_rules
 from fupin.standards.evaluate import Outcome, evaluate
@@ -183,31 +184,44 @@ def _insert_statement(masks: str, required: int) -> str:
 class Explained:
     """One indicator's verdict for one household, with the values that decided it."""
 
-    indicator: Indicator
+    indicator: standards.IndicatorRule
     outcome: Outcome
 
 
-def explain(*, session: Session, household: Household, year: int, lists: dict[str, CodeList]) -> list[Explained]:
-    """The current standard applied to one household in Python: the same rules the set-wise run compiles."""
+def explain(
+    *, session: Session, household: Household, year: int, lists: dict[str, CodeList], held: Belongings | None = None
+) -> list[Explained]:
+    """The current standard applied to one household in Python: the same rules the set-wise run compiles.
+
+    `held`: the household's live members and incomes when the caller has read them already (the household page).
+    """
     standard = standards.current(session=session)
-    items = standards.indicators(session=session, standard=standard)
-    lines = standards.lines_for(
+    found = standards.applicable(
         session=session, standard=standard, year=year, province_code=household.division_code[:2]
     )
-    rules = standards.rules_for(items, lines, lists)
+    rules = standards.rules_for(found.indicators, found.lines, lists)
+    income_row, member_rows = _inputs(session, household, year) if held is None else _held_inputs(held, year)
+    household_row = _row(household)
+    as_of = date(year, 12, 31)
+    return [
+        Explained(item, evaluate(rule, household=household_row, income=income_row, members=member_rows, as_of=as_of))
+        for item, rule in zip(found.indicators, rules, strict=True)
+    ]
+
+
+def _inputs(session: Session, household: Household, year: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     income = session.scalars(
         select(Income).where(Income.household_id == household.id, Income.year == year, Income.deleted_at.is_(None))
     ).first()
     members = session.scalars(
         select(Member).where(Member.household_id == household.id, Member.deleted_at.is_(None)).order_by(Member.id)
     ).all()
-    household_row, income_row = _row(household), _row(income) if income else None
-    member_rows = [_row(member) for member in members]
-    as_of = date(year, 12, 31)
-    return [
-        Explained(item, evaluate(rule, household=household_row, income=income_row, members=member_rows, as_of=as_of))
-        for item, rule in zip(items, rules, strict=True)
-    ]
+    return (_row(income) if income else None), [_row(member) for member in members]
+
+
+def _held_inputs(held: Belongings, year: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    income = next((row._asdict() for row in held.incomes if row.year == year), None)
+    return income, [row._asdict() for row in sorted(held.members, key=lambda row: row.id)]
 
 
 def _row(entity: object) -> dict[str, Any]:

@@ -26,9 +26,12 @@ def member_out(member: Member | Row[Any], household: Household, *, reveal: bool)
     return MemberOut(id=member.id, household_id=member.household_id, **values)
 
 
-def detail(*, session: Session, household: Household, reveal: bool) -> HouseholdDetail:
-    """Everything about a household that the caller has loaded through the scope."""
-    held = service.belongings(session=session, household=household)
+def detail(
+    *, session: Session, household: Household, reveal: bool, held: service.Belongings | None = None
+) -> HouseholdDetail:
+    """Everything about a household that the caller has loaded through the scope (`held`: its belongings, if read)."""
+    if held is None:
+        held = service.belongings(session=session, household=household)
     return HouseholdDetail(
         id=household.id,
         revealed=reveal,

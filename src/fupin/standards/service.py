@@ -1,7 +1,10 @@
 """Read the current standard: the lines for a year and province, and the indicator rules ready to compile."""
 
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,7 +105,62 @@ def indicators(*, session: Session, standard: StandardSet) -> list[Indicator]:
     return list(session.scalars(select(Indicator).where(Indicator.set_id == standard.id).order_by(Indicator.position)))
 
 
-def rules_for(items: list[Indicator], lines: Lines, lists: dict[str, CodeList]) -> list[Rule]:
+class RuleSource(Protocol):
+    """An indicator's rule and its own parameters: a stored row or its kept copy."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def parameters(self) -> dict[str, object]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRule:
+    """An indicator of a stored version, copied out of its row so it can be kept across requests."""
+
+    code: str
+    name: str
+    rule: str
+    parameters: dict[str, object]
+    required_for_exit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Applicable:
+    """What a version of the standard says for one year and province: its indicators in order, and the lines."""
+
+    indicators: tuple[IndicatorRule, ...]
+    lines: Lines
+
+
+# A stored version never changes (every edit stores a new one), so what it says for a year and province is read once
+# per process. The key holds the version's id and creation time: ids alone repeat across the databases a process may
+# serve one after another (tests), the moment of creation does not.
+_APPLICABLE: dict[tuple[int, datetime, int, str], Applicable] = {}
+_APPLICABLE_LOCK = threading.Lock()
+MAX_APPLICABLE = 256
+
+
+def applicable(*, session: Session, standard: StandardSet, year: int, province_code: str) -> Applicable:
+    """The version's indicators and lines for the year and province (every household page explains with them)."""
+    key = (standard.id, standard.created_at, year, province_code)
+    found = _APPLICABLE.get(key)
+    if found is None:
+        rows = indicators(session=session, standard=standard)
+        found = Applicable(
+            tuple(IndicatorRule(i.code, i.name, i.rule, dict(i.parameters), i.required_for_exit) for i in rows),
+            lines_for(session=session, standard=standard, year=year, province_code=province_code),
+        )
+        with _APPLICABLE_LOCK:
+            if len(_APPLICABLE) >= MAX_APPLICABLE:
+                _APPLICABLE.clear()
+            _APPLICABLE[key] = found
+    return found
+
+
+def rules_for(items: Sequence[RuleSource], lines: Lines, lists: dict[str, CodeList]) -> list[Rule]:
     """Each indicator's rule with its own parameters plus the year's lines (:exit_line, :identification_line …)."""
     automatic: dict[str, Parameter] = {
         "exit_line": lines.exit_line,

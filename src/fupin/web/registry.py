@@ -4,7 +4,6 @@ import json
 import os
 import re
 import tempfile
-from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -155,9 +154,9 @@ def _detail_page(
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> Response:
-    shown = detail(session=db, household=household, reveal=revealed)
+    held = service.belongings(session=db, household=household)  # shown, and explained against the standard
+    shown = detail(session=db, household=household, reveal=revealed, held=held)
     lists = codelists.load(request.app.state.settings.codelists_file)
-    income_years = list(map(attrgetter("year"), shown.incomes))  # read with the household: not asked again
     return page(
         request,
         "registry/detail.html",
@@ -173,7 +172,7 @@ def _detail_page(
         member_columns=MEMBER_COLUMNS,
         income_fields=INCOME_FIELDS,
         entries=_history(db, household, revealed),
-        assessment=household_assessment(db, household, lists, income_years=income_years),
+        assessment=household_assessment(db, household, lists, held=held),
         can_edit=scope.can_capture(household.division_code),
         may_reveal=principal.role.may_reveal,
         revealed=revealed,
