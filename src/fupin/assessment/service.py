@@ -195,7 +195,7 @@ def explain(
 
     `held`: the household's live members and incomes when the caller has read them already (the household page).
     """
-    standard = standards.current(session=session)
+    standard = standards.current_key(session=session)
     found = standards.applicable(
         session=session, standard=standard, year=year, province_code=household.division_code[:2]
     )

@@ -17,6 +17,23 @@ from fupin.standards.expressions import Parameter, Rule, parse_rule
 from fupin.standards.models import Indicator, MonitoringRange, PovertyLine, StandardSet
 
 NATIONAL = "00"
+
+
+class Version(Protocol):
+    """A stored version as far as reading its rows goes: a loaded set, or its id and creation time alone."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class VersionKey:
+    id: int
+    created_at: datetime
+
+
 Row = TypeVar("Row", PovertyLine, MonitoringRange)
 
 
@@ -38,19 +55,35 @@ _CURRENT = select(StandardSet).where(StandardSet.is_current.is_(True))  # built 
 def current(*, session: Session) -> StandardSet:
     standard = find_current(session=session)
     if standard is None:
-        raise FupinError(
-            Problem(
-                "standard-missing", "尚未载入评估标准", expected="先运行 fupin standards load（载入系统默认的国家标准）"
-            )
-        )
+        raise _missing()
     return standard
+
+
+_CURRENT_KEY = select(StandardSet.id, StandardSet.created_at).where(StandardSet.is_current.is_(True))
+
+
+def current_key(*, session: Session) -> VersionKey:
+    """The current version's id and creation time: all a household's explanation needs once `applicable` keeps what
+    the version says (the whole row carries the exit criteria and notes)."""
+    found = session.execute(_CURRENT_KEY).first()
+    if found is None:
+        raise _missing()
+    return VersionKey(found.id, found.created_at)
+
+
+def _missing() -> FupinError:
+    return FupinError(
+        Problem(
+            "standard-missing", "尚未载入评估标准", expected="先运行 fupin standards load（载入系统默认的国家标准）"
+        )
+    )
 
 
 def exit_criteria(standard: StandardSet) -> ExitCriteria:
     return ExitCriteria.from_data(standard.exit_criteria or {}, standard.source or "")
 
 
-def lines_for(*, session: Session, standard: StandardSet, year: int, province_code: str) -> Lines:
+def lines_for(*, session: Session, standard: Version, year: int, province_code: str) -> Lines:
     """The province's own line where it has one, else the national default."""
     line = _province_first(session, PovertyLine, standard, year, province_code)
     if line is None:
@@ -63,9 +96,7 @@ def lines_for(*, session: Session, standard: StandardSet, year: int, province_co
     return Lines(line.identification_line, line.exit_line, band.income_ceiling if band else None, line.confirmed)
 
 
-def _province_first(
-    session: Session, model: type[Row], standard: StandardSet, year: int, province_code: str
-) -> Row | None:
+def _province_first(session: Session, model: type[Row], standard: Version, year: int, province_code: str) -> Row | None:
     rows = session.scalars(
         select(model).where(
             model.set_id == standard.id, model.year == year, model.province_code.in_([province_code, NATIONAL])
@@ -101,7 +132,7 @@ def get(*, session: Session, set_id: int) -> StandardSet | None:
     return session.get(StandardSet, set_id)
 
 
-def indicators(*, session: Session, standard: StandardSet) -> list[Indicator]:
+def indicators(*, session: Session, standard: Version) -> list[Indicator]:
     return list(session.scalars(select(Indicator).where(Indicator.set_id == standard.id).order_by(Indicator.position)))
 
 
@@ -143,7 +174,7 @@ _APPLICABLE_LOCK = threading.Lock()
 MAX_APPLICABLE = 256
 
 
-def applicable(*, session: Session, standard: StandardSet, year: int, province_code: str) -> Applicable:
+def applicable(*, session: Session, standard: Version, year: int, province_code: str) -> Applicable:
     """The version's indicators and lines for the year and province (every household page explains with them)."""
     key = (standard.id, standard.created_at, year, province_code)
     found = _APPLICABLE.get(key)
