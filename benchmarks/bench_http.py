@@ -7,8 +7,8 @@ by default: one per core here), started and waited for until every process has s
 the CPU the server needed. For each case it warms up, then keeps `--concurrency` keep-alive connections busy for
 `--seconds` and reports p50/p95/p99 of the request times and the requests per second; the cases run in `--rounds`
 interleaved rounds and the round with the median rate is reported (this virtual machine's speed varies by the
-minute, so one round can land in a slow spell). Targets: p95 ≤ 50 ms and ≥ 300 requests/s for the list page and the
-API. `--source DIR` runs the server from another checkout's `src`.
+minute, so one round can land in a slow spell). Targets: p95 ≤ 50 ms and ≥ 300 requests/s for the list page, the
+API and one household's page. `--source DIR` runs the server from another checkout's `src`.
 """
 
 import argparse
