@@ -1,14 +1,15 @@
 """Load over loopback at 1 M members: the household list page, the households API, one household and the dashboard.
 
 The database is a real registry (`fupin synth --into-database`: the nine counties, ≈ 252,000 households) with the
-national standard loaded and a 2020 assessment run, built once per backend and kept (`--reuse` takes it as it is). The server is `fupin serve --processes N` (uvicorn, two processes
-by default: one per core here), started and waited for until every process has said it is ready. The client is `wrk`
-(Debian's package `wrk`), a second process written in C: a Python client on the same two cores took a good share of
-the CPU the server needed. For each case it warms up, then keeps `--concurrency` keep-alive connections busy for
-`--seconds` and reports p50/p95/p99 of the request times and the requests per second; the cases run in `--rounds`
-interleaved rounds and the round with the median rate is reported (this virtual machine's speed varies by the
-minute, so one round can land in a slow spell). Targets: p95 ≤ 50 ms and ≥ 300 requests/s for the list page, the
-API and one household's page. `--source DIR` runs the server from another checkout's `src`.
+national standard loaded and a 2020 assessment run, built once per backend and kept (`--reuse` takes it as it is).
+The server is `fupin serve --processes N` (uvicorn, two processes by default: one per core here), started and waited
+for until every process has said it is ready. The client is `wrk` (Debian's package `wrk`), a second process written
+in C: a Python client on the same two cores took a good share of the CPU the server needed. For each case it warms
+up, then keeps `--concurrency` keep-alive connections busy for `--seconds` and reports p50/p95/p99 of the request
+times and the requests per second; the cases run in `--rounds` interleaved rounds and the round with the median rate
+is reported (this virtual machine's speed varies by the minute, so one round can land in a slow spell). Targets:
+p95 ≤ 50 ms and ≥ 300 requests/s for the list page, the API and one household's page. `--source DIR` runs the server
+from another checkout's `src`.
 """
 
 import argparse
