@@ -41,7 +41,6 @@ def start_assessment(*, db: Session, principal: Principal, actor: Actor, year: o
     """Queue a run for a year and a division inside the user's scope; the caller commits."""
     require_assessor(principal)
     when, prefix = assess_job.check_request(session=db, scope=principal.scope, year=year, division=division)
-    db.commit()  # end the reads: on SQLite a fresh transaction may write without conflict
     return jobs.create(
         session=db,
         kind=assess_job.KIND,

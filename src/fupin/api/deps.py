@@ -1,6 +1,6 @@
 """Request plumbing shared by the API and the pages (database session, settings, clock), and the API's principal."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from fupin.accounts import credentials
 from fupin.accounts.principal import Principal
 from fupin.audit import Actor
 from fupin.config import Settings
+from fupin.db import IMMEDIATE_OPTION
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, Location, Problem, UnauthenticatedError
 
@@ -37,6 +38,24 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
             session.commit()  # nothing to keep (changes to loaded rows are never written by a read: rolled back)
     finally:
         session.close()
+
+
+def look_up_principal(request: Request, db: Session, lookup: Callable[[], Principal | None]) -> Principal | None:
+    """Run the user lookup of a request; a writing request's lookup is a transaction of its own.
+
+    A writing request's session takes SQLite's write lock when its transaction begins (`fupin.db.writer`), and the
+    lookup runs on the event loop, which must never wait for that lock: it reads in a deferred transaction and ends
+    it, so the route's own transaction begins afterwards, in the thread pool, holding the lock and seeing what other
+    connections committed meanwhile (a deferred transaction that read an older snapshot could not write at all).
+    """
+    if request.method in READING_METHODS:
+        return lookup()
+    if not db.in_transaction():  # (a test's shared session is in one already)
+        db.connection(execution_options={IMMEDIATE_OPTION: False})
+    try:
+        return lookup()
+    finally:
+        db.commit()
 
 
 async def get_writing_db(request: Request) -> AsyncIterator[Session]:
@@ -90,7 +109,10 @@ async def api_principal(
         raise UnauthenticatedError(
             Problem("not-authenticated", "未登录：请在请求头中提供 Authorization: Bearer 令牌", where)
         )
-    principal = credentials.principal_for_token(session=db, raw=sent.credentials, now=request.app.state.clock())
+    now = request.app.state.clock()
+    principal = look_up_principal(
+        request, db, lambda: credentials.principal_for_token(session=db, raw=sent.credentials, now=now)
+    )
     if principal is None:
         raise UnauthenticatedError(Problem("token-invalid", "令牌无效、已过期或已撤销", where, None, "有效的 API 令牌"))
     return principal

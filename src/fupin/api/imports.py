@@ -38,7 +38,6 @@ def require_capture(principal: Principal) -> None:
 
 def start_import(*, db: Session, principal: Principal, actor: Actor, stored: uploads.StoredFile, dry_run: bool) -> Job:
     """Queue the import of a stored upload, with the uploader's capture scope; the caller commits."""
-    db.commit()  # end the read of the principal: on SQLite a fresh transaction may write without conflict
     parameters = import_job.parameters(
         path=stored.path.resolve(),
         filename=stored.filename,

@@ -5,6 +5,7 @@ its figures are then counted over the verdicts inside the user's scope only, nev
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -45,10 +46,34 @@ class RunCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class VerdictRun:
+    id: int
+    year: int
+    started_at: datetime
+    indicator_codes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictStandard:
+    id: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVerdict:
+    meets_exit: bool
+    per_capita_net_income: float | None
+    exit_line: float
+    members: int
+    failed_mask: int
+    unknown_mask: int
+
+
+@dataclass(frozen=True, slots=True)
 class HouseholdVerdict:
-    run: AssessmentRun
-    standard: StandardSet
-    verdict: Verdict
+    run: VerdictRun
+    standard: VerdictStandard
+    verdict: StoredVerdict
     failed: list[str]  # indicator codes
     unknown: list[str]
 
@@ -117,26 +142,38 @@ def _indicators(session: Session, run: AssessmentRun) -> dict[str, Indicator]:
 
 
 def household_verdicts(*, session: Session, household_id: int, limit: int = 20) -> list[HouseholdVerdict]:
-    """A household's verdicts across runs, newest first (the caller loaded the household through the scope)."""
-    found = session.execute(_HOUSEHOLD_VERDICTS, {"household_id": household_id, "verdict_limit": limit})
-    return [
-        HouseholdVerdict(run, standard, verdict, _bits(run, verdict.failed_mask), _bits(run, verdict.unknown_mask))
-        for run, standard, verdict in found
-    ]
+    """A household's verdicts across runs, newest first (the caller loaded the household through the scope).
+
+    Read as plain rows (every household page asks, and three entities a row cost more than the statement).
+    """
+    session.flush()  # the statement goes to the connection, which the ORM's autoflush does not see
+    found = session.connection().execute(_HOUSEHOLD_VERDICTS, {"household_id": household_id, "verdict_limit": limit})
+    verdicts = []
+    for run_id, year, started_at, codes, set_id, version, meets, income, line, members, failed, unknown in found:
+        run = VerdictRun(run_id, year, started_at, codes)
+        verdict = StoredVerdict(meets, income, line, members, failed, unknown)
+        standard = VerdictStandard(set_id, version)
+        verdicts.append(HouseholdVerdict(run, standard, verdict, _bits(run, failed), _bits(run, unknown)))
+    return verdicts
 
 
-# Built once: every household page asks it.
+# Built once: every household page asks it. Columns in the order of VerdictRun, VerdictStandard and StoredVerdict.
 _HOUSEHOLD_VERDICTS = (
-    select(AssessmentRun, StandardSet, Verdict)
+    select(
+        AssessmentRun.id, AssessmentRun.year, AssessmentRun.started_at, AssessmentRun.indicator_codes,
+        StandardSet.id, StandardSet.version,
+        Verdict.meets_exit, Verdict.per_capita_net_income, Verdict.exit_line, Verdict.members, Verdict.failed_mask,
+        Verdict.unknown_mask,
+    )
     .join(Verdict, Verdict.run_id == AssessmentRun.id)
     .join(StandardSet, StandardSet.id == AssessmentRun.standard_set_id)
     .where(Verdict.household_id == bindparam("household_id", type_=Integer))
     .order_by(AssessmentRun.id.desc())
     .limit(bindparam("verdict_limit", type_=Integer))
-)
+)  # fmt: skip
 
 
-def _bits(run: AssessmentRun, mask: int) -> list[str]:
+def _bits(run: VerdictRun, mask: int) -> list[str]:
     return [code for bit, code in enumerate(run.indicator_codes) if (mask >> bit) & 1]
 
 

@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 
 from fupin.api.router import router as api_router
 from fupin.config import Settings, load_settings
-from fupin.db import make_engine, make_sessionmaker, reader, utcnow
+from fupin.db import make_engine, make_sessionmaker, reader, utcnow, writer
 from fupin.errors import FupinError, Location, Problem
 from fupin.job_kinds import HANDLERS
 from fupin.jobs.worker import Worker
@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     )
     app.state.settings = settings
     app.state.clock = clock
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = make_sessionmaker(writer(engine))  # writing requests; see api.deps.look_up_principal
     app.state.read_sessionmaker = make_sessionmaker(reader(engine))
     app.include_router(api_router, prefix=API_PREFIX)
     pages_routers = (

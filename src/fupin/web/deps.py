@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 
 from fupin.accounts import credentials
 from fupin.accounts.principal import Principal
-from fupin.api.deps import DbSession, client_address
+from fupin.api.deps import DbSession, client_address, look_up_principal
 from fupin.audit import Actor
 from fupin.divisions.scope import Scope
 from fupin.errors import ForbiddenError, Problem
@@ -35,7 +35,8 @@ async def page_principal(request: Request, db: DbSession) -> Principal | None:
     raw_id = cookies.read(request, request.app.state.settings, cookies.SESSION_COOKIE)
     if raw_id is None:
         return None
-    return credentials.principal_for_session(session=db, raw_id=raw_id, now=request.app.state.clock())
+    now = request.app.state.clock()
+    return look_up_principal(request, db, lambda: credentials.principal_for_session(session=db, raw_id=raw_id, now=now))
 
 
 MaybeUser = Annotated[Principal | None, Depends(page_principal)]
