@@ -208,21 +208,35 @@ def run(backend: str, arguments: argparse.Namespace) -> list[Measurement]:
     try:
         cookie = f"Cookie: {sign_in(base)}"
         rounds: dict[Case, list[Load]] = {}
+        probes: list[float] = []
         for _ in range(arguments.rounds):  # rounds interleave the cases, so a slow spell of the machine hits them all
+            probes.append(speed_probe())
             for case in cases(base, bearer):
                 header = f"Authorization: {bearer['Authorization']}" if case.api else cookie
                 rounds.setdefault(case, []).append(
                     load(base, case, header, arguments.seconds, arguments.concurrency, script)
                 )
+        speeds = "/".join(f"{probe:.2f}" for probe in probes)
         for case, loads in rounds.items():
-            results += _measurements(backend, case, loads, arguments)
+            results += _measurements(backend, case, loads, arguments, f"; speed probe per round {speeds} s")
     finally:
         server.terminate()
         server.wait(timeout=30)
     return results
 
 
-def _measurements(backend: str, case: Case, loads: list[Load], arguments: argparse.Namespace) -> list[Measurement]:
+def speed_probe() -> float:
+    """Seconds for 10 M additions in Python on an idle server: this virtual machine's speed changes by the minute
+    (0.8 to 1.3 s seen within one quarter of an hour), so each round's figures come with the speed it ran at."""
+    start, total = time.perf_counter(), 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - start
+
+
+def _measurements(
+    backend: str, case: Case, loads: list[Load], arguments: argparse.Namespace, speeds: str
+) -> list[Measurement]:
     """The round with the median rate stands for the case; the note lists every round."""
     found = sorted(loads, key=lambda load: load.rate)[len(loads) // 2]
     label = f"{case.name}, {arguments.members // 1_000_000} M members, {arguments.concurrency} connections"
@@ -231,7 +245,7 @@ def _measurements(backend: str, case: Case, loads: list[Load], arguments: argpar
         f"p50 {found.p50 * 1000:.0f} ms, p95 {found.p95 * 1000:.0f} ms, p99 {found.p99 * 1000:.0f} ms, "
         f"{found.rate:.0f} requests/s (median of {len(loads)} rounds: {every}); {found.requests} requests over "
         f"{found.seconds:.0f} s from wrk with {arguments.concurrency} connections; {arguments.processes} server "
-        f"processes{arguments.note}"
+        f"processes{speeds}{arguments.note}"
     )
     name = f"{label}{arguments.label}"
     return [
