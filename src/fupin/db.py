@@ -106,6 +106,13 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(postgresql_readonly=True)
 
 
+def analyze(session: Session, *tables: str) -> None:
+    """Fresh planner statistics for tables just written in bulk, on PostgreSQL (a server whose autovacuum is off or
+    has not come round yet would otherwise plan the next reads on none). SQLite keeps the plans it was tuned for."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql("ANALYZE " + ", ".join(tables))
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 

@@ -19,7 +19,7 @@ from sqlalchemy import DateTime, and_, bindparam, case, or_, select, text
 from sqlalchemy.orm import Session
 
 from fupin.audit import Actor, Changeset, diff, open_changeset, record
-from fupin.db import utcnow
+from fupin.db import analyze, utcnow
 from fupin.divisions.codes import CODE_LENGTH, NATIVE_LENGTH, prefix_range
 from fupin.divisions.models import Division
 from fupin.engine.base import fetch, load
@@ -325,6 +325,7 @@ def _write(
     load(session, duck, table=TABLE, columns=columns, query=query, scratch=scratch)
     if result.updated:
         _update(session=session, duck=duck, changeset=changeset, stamp=stamp, scratch=scratch)
+    analyze(session, TABLE)  # the tree's range reads by level (dashboards, 行政区划) plan on these
     changeset.summary = {
         "read": result.read,
         "inserted": result.inserted,
