@@ -9,7 +9,7 @@ from sqlalchemy import Column, MetaData, Table, bindparam, literal, select, text
 from sqlalchemy.orm import Session
 
 from fupin.audit import Changeset
-from fupin.db import utcnow
+from fupin.db import analyze, utcnow
 from fupin.engine.base import drop_temp, load, load_chunks
 from fupin.engine.duck import quote
 from fupin.registry.models import Household
@@ -87,9 +87,8 @@ def insert(
             if on_chunk is not None:
                 on_chunk(rows, not bulk)
     duck.execute("DROP TABLE to_insert")
-    if total >= BULK_MINIMUM_ROWS and session.get_bind().dialect.name == "postgresql":
-        # Fresh statistics now, not at autovacuum's leisure: the next queries (assessment, dashboard) plan on them.
-        session.execute(text(f"ANALYZE {target.table.name}"))
+    if total >= BULK_MINIMUM_ROWS:
+        analyze(session, target.table.name)  # the next queries (assessment, dashboard) plan on these statistics
     return total
 
 
