@@ -10,6 +10,8 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from fupin.postgres_cursor import LazyDescriptionCursor
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -49,7 +51,8 @@ def make_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> Eng
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, **kwargs)
+    connect_args = {"cursor_factory": LazyDescriptionCursor, **kwargs.pop("connect_args", {})}
+    return create_engine(url, connect_args=connect_args, **kwargs)
 
 
 def _in_memory(url: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from sqlglot import exp
 
 from fupin.assessment.models import Verdict
 from fupin.assessment.service import assess
@@ -15,6 +16,7 @@ from fupin.divisions.scope import Scope
 from fupin.errors import FupinError
 from fupin.registry import codelists
 from fupin.standards import editing, service
+from fupin.standards.expressions import QUANTIFIER_TEXT, parse_rule, quantifier_text
 from fupin.standards.loader import load_standard_file, shipped_national
 from fupin.standards.models import StandardSet
 from tests.factories.households import make_household
@@ -195,3 +197,21 @@ def test_what_a_version_says_is_read_once_and_an_edit_is_explained_at_once(
         "water_quantity_min": 35.0
     }
     assert first.lines == again.lines
+
+
+def test_the_checked_rules_of_a_kept_version_are_kept_with_it(session: Session, loaded: StandardSet) -> None:
+    found = service.applicable(session=session, standard=loaded, year=2020, province_code="52")
+    lists = codelists.load(None)
+    rules = service.applicable_rules(found, lists)
+    assert [rule.code for rule in rules] == [item.code for item in found.indicators]
+    assert service.applicable_rules(found, lists) is rules
+    other_lists = dict(lists)  # an override file's lists: checked again, against them
+    assert service.applicable_rules(found, other_lists) is not rules
+    assert [rule.tree for rule in service.applicable_rules(found, other_lists)] == [rule.tree for rule in rules]
+
+
+def test_a_member_condition_is_named_as_written_once_checked() -> None:
+    rule = parse_rule("school", "NOT any_member(age BETWEEN 6 AND 15 AND school_status IS NULL)")
+    quantifier = next(rule.tree.find_all(exp.Anonymous))
+    assert quantifier_text(quantifier) == quantifier.sql(dialect="duckdb")
+    assert quantifier.meta[QUANTIFIER_TEXT] == "ANY_MEMBER(age BETWEEN 6 AND 15 AND school_status IS NULL)"

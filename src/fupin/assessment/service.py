@@ -199,7 +199,7 @@ def explain(
     found = standards.applicable(
         session=session, standard=standard, year=year, province_code=household.division_code[:2]
     )
-    rules = standards.rules_for(found.indicators, found.lines, lists)
+    rules = standards.applicable_rules(found, lists)
     income_row, member_rows = _inputs(session, household, year) if held is None else _held_inputs(held, year)
     household_row = _row(household)
     as_of = date(year, 12, 31)

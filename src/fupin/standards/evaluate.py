@@ -13,7 +13,7 @@ from typing import Any
 from sqlglot import exp
 
 from fupin.standards.catalogue import lookup
-from fupin.standards.expressions import Rule
+from fupin.standards.expressions import Rule, quantifier_text
 
 Row = Mapping[str, Any]
 
@@ -109,7 +109,7 @@ class _Run:
     def _quantifier(self, node: exp.Anonymous) -> Any:
         kind, predicate = node.name.lower(), node.expressions[0]
         matching = [index for index, m in enumerate(self.members) if self.value(predicate, m) is True]
-        self.outcome.members[node.sql(dialect="duckdb")] = matching
+        self.outcome.members[quantifier_text(node)] = matching
         if kind == "any_member":
             return len(matching) > 0
         if kind == "all_members":

@@ -191,6 +191,24 @@ def applicable(*, session: Session, standard: Version, year: int, province_code:
     return found
 
 
+def applicable_rules(found: Applicable, lists: dict[str, CodeList]) -> list[Rule]:
+    """`rules_for` a kept `Applicable` and code lists, kept alongside them: each checked rule is already kept by
+    `parse_rule`, but building that key from every code list cost a household page more than the explanation."""
+    key = (id(found), id(lists))
+    kept = _RULES.get(key)
+    if kept is not None and kept[0] is found and kept[1] is lists:  # the same objects, not a new pair at old addresses
+        return kept[2]
+    rules = rules_for(found.indicators, found.lines, lists)
+    with _APPLICABLE_LOCK:
+        if len(_RULES) >= MAX_APPLICABLE:
+            _RULES.clear()
+        _RULES[key] = (found, lists, rules)
+    return rules
+
+
+_RULES: dict[tuple[int, int], tuple[Applicable, dict[str, CodeList], list[Rule]]] = {}
+
+
 def rules_for(items: Sequence[RuleSource], lines: Lines, lists: dict[str, CodeList]) -> list[Rule]:
     """Each indicator's rule with its own parameters plus the year's lines (:exit_line, :identification_line …)."""
     automatic: dict[str, Parameter] = {
