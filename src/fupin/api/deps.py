@@ -22,9 +22,9 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session per request; the route commits its unit of work, anything uncommitted is rolled back on close.
 
-    A reading request (GET, HEAD) gets a session whose transactions are read-only (`fupin.db.reader`) and ends
-    it with a commit, which keeps the connection's prepared statements; a route that must write while answering a
-    GET (an export's audit record) asks for `WritingDb`.
+    A reading request (GET, HEAD) gets a session on the reading engine (`fupin.db.reader`: a write fails there) and
+    ends it with a commit, never a rollback, which would make psycopg forget the connection's prepared statements;
+    a route that must write while answering a GET (an export's audit record) asks for `WritingDb`.
 
     Asynchronous on purpose: a synchronous dependency costs two thread hand-offs per request (enter and exit), a
     large share of a short request. Making a session does no I/O; closing it hands the connection back to the

@@ -44,6 +44,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     # The pool holds a connection for every request a process serves at once: a connection opened per request
     # would re-read the schema (SQLite) or log in again (PostgreSQL) each time.
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    reading = reader(engine, pool_size=settings.database_pool_size)
 
     workers = [Worker(engine=engine, settings=settings, handlers=HANDLERS) for _ in range(settings.worker_threads)]
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
         for worker in workers:
             worker.stop()  # each finishes the job in hand; a job cut short is taken up again once stale
         engine.dispose()
+        reading.dispose()
 
     app = FastAPI(
         title="fupin（扶贫）",
@@ -72,7 +74,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
     app.state.settings = settings
     app.state.clock = clock
     app.state.sessionmaker = make_sessionmaker(writer(engine))  # writing requests; see api.deps.look_up_principal
-    app.state.read_sessionmaker = make_sessionmaker(reader(engine))
+    app.state.read_sessionmaker = make_sessionmaker(reading)
     app.include_router(api_router, prefix=API_PREFIX)
     pages_routers = (
         signin.router, home.router, accounts.router, divisions.router, registry.router, registry_edit.router,
