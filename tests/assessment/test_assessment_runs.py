@@ -13,6 +13,7 @@ from fupin.divisions.scope import Scope
 from fupin.errors import FupinError, NotFoundError
 from fupin.registry import codelists
 from fupin.registry.models import Household
+from fupin.standards import service as standards
 from fupin.standards.loader import load_standard_file, shipped_national
 from tests.factories.households import make_household
 from tests.factories.registry import VILLAGE_CODE
@@ -82,6 +83,18 @@ def test_a_households_verdicts_name_their_run_and_standard(session: Session, hom
     dry = runs.household_verdicts(session=session, household_id=homes["dry"].id)[0]
     assert dry.unknown == ["drinking_water"]
     assert runs.latest_income_year(session=session, household_id=homes["good"].id) == 2020
+
+
+def test_a_households_verdicts_come_with_the_current_standard(session: Session, homes: dict[str, Household]) -> None:
+    assert runs.verdicts_and_current(session=session, household_id=homes["poor"].id) == ([], None)
+    _run(session, VILLAGE_CODE)
+    verdicts, current = runs.verdicts_and_current(session=session, household_id=homes["poor"].id)
+    assert len(verdicts) == 1
+    assert current == standards.current_key(session=session)
+    newer = load_standard_file(session=session, path=shipped_national(), actor=ACTOR)
+    assert runs.verdicts_and_current(session=session, household_id=homes["poor"].id)[1] == standards.VersionKey(
+        newer.id, newer.created_at
+    )
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,7 @@ def household_assessment(
     `held`: the household's live members and incomes, when the caller has read them already (the household page),
     so neither they nor the newest income year are asked of the database again.
     """
-    verdicts = runs.household_verdicts(session=db, household_id=household.id)
+    verdicts, current = runs.verdicts_and_current(session=db, household_id=household.id)
     if verdicts:
         year: int | None = verdicts[0].run.year
     elif held is not None:
@@ -84,7 +84,7 @@ def household_assessment(
         try:
             explanation = [
                 schemas.ExplainedOut.of(item)
-                for item in explain(session=db, household=household, year=year, lists=lists, held=held)
+                for item in explain(session=db, household=household, year=year, lists=lists, held=held, current=current)
             ]
         except FupinError as error:
             problem = "；".join(p.text() for p in error.problems)

@@ -16,6 +16,7 @@ from fupin.divisions.scope import Scope
 from fupin.errors import NotFoundError, Problem
 from fupin.registry.models import Income
 from fupin.standards.models import Indicator, StandardSet
+from fupin.standards.service import VersionKey, current_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,28 +143,42 @@ def _indicators(session: Session, run: AssessmentRun) -> dict[str, Indicator]:
 
 
 def household_verdicts(*, session: Session, household_id: int, limit: int = 20) -> list[HouseholdVerdict]:
-    """A household's verdicts across runs, newest first (the caller loaded the household through the scope).
+    """A household's verdicts across runs, newest first (the caller loaded the household through the scope)."""
+    return verdicts_and_current(session=session, household_id=household_id, limit=limit)[0]
+
+
+def verdicts_and_current(
+    *, session: Session, household_id: int, limit: int = 20
+) -> tuple[list[HouseholdVerdict], VersionKey | None]:
+    """`household_verdicts`, and the current version of the standard as the same statement saw it (None when the
+    household has no verdict, so no row came back to carry it): a household's page explains with that version.
 
     Read as plain rows (every household page asks, and three entities a row cost more than the statement).
     """
     session.flush()  # the statement goes to the connection, which the ORM's autoflush does not see
     found = session.connection().execute(_HOUSEHOLD_VERDICTS, {"household_id": household_id, "verdict_limit": limit})
-    verdicts = []
-    for run_id, year, started_at, codes, set_id, version, meets, income, line, members, failed, unknown in found:
+    verdicts, current = [], None
+    for row in found:
+        run_id, year, started_at, codes, set_id, version, meets, income, line, members, failed, unknown, *_ = row
         run = VerdictRun(run_id, year, started_at, codes)
         verdict = StoredVerdict(meets, income, line, members, failed, unknown)
         standard = VerdictStandard(set_id, version)
         verdicts.append(HouseholdVerdict(run, standard, verdict, _bits(run, failed), _bits(run, unknown)))
-    return verdicts
+        current = VersionKey(row.current_id, row.current_created_at) if row.current_id is not None else current
+    return verdicts, current
 
 
-# Built once: every household page asks it. Columns in the order of VerdictRun, VerdictStandard and StoredVerdict.
+# Built once: every household page asks it. Columns in the order of VerdictRun, VerdictStandard and StoredVerdict,
+# then the current version's key (the version each run used is another row of the same table).
+_CURRENT_SET = StandardSet.__table__.alias("current_set")
 _HOUSEHOLD_VERDICTS = (
     select(
         AssessmentRun.id, AssessmentRun.year, AssessmentRun.started_at, AssessmentRun.indicator_codes,
         StandardSet.id, StandardSet.version,
         Verdict.meets_exit, Verdict.per_capita_net_income, Verdict.exit_line, Verdict.members, Verdict.failed_mask,
         Verdict.unknown_mask,
+        current_version(_CURRENT_SET, _CURRENT_SET.c.id).scalar_subquery().label("current_id"),
+        current_version(_CURRENT_SET, _CURRENT_SET.c.created_at).scalar_subquery().label("current_created_at"),
     )
     .join(Verdict, Verdict.run_id == AssessmentRun.id)
     .join(StandardSet, StandardSet.id == AssessmentRun.standard_set_id)

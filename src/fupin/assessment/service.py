@@ -189,13 +189,20 @@ class Explained:
 
 
 def explain(
-    *, session: Session, household: Household, year: int, lists: dict[str, CodeList], held: Belongings | None = None
+    *,
+    session: Session,
+    household: Household,
+    year: int,
+    lists: dict[str, CodeList],
+    held: Belongings | None = None,
+    current: standards.VersionKey | None = None,
 ) -> list[Explained]:
     """The current standard applied to one household in Python: the same rules the set-wise run compiles.
 
-    `held`: the household's live members and incomes when the caller has read them already (the household page).
+    `held`: the household's live members and incomes when the caller has read them already (the household page);
+    `current`: the current version's key when the caller has read it already (with the household's verdicts).
     """
-    standard = standards.current_key(session=session)
+    standard = current or standards.current_key(session=session)
     found = standards.applicable(
         session=session, standard=standard, year=year, province_code=household.division_code[:2]
     )

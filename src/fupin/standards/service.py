@@ -4,9 +4,9 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, FromClause, Select, select
 from sqlalchemy.orm import Session
 
 from fupin.audit import Changeset
@@ -59,7 +59,14 @@ def current(*, session: Session) -> StandardSet:
     return standard
 
 
-_CURRENT_KEY = select(StandardSet.id, StandardSet.created_at).where(StandardSet.is_current.is_(True))
+def current_version(sets: FromClause, *columns: ColumnElement[Any]) -> Select[Any]:
+    """The current version's columns out of `sets` (the table, or an alias of it in a statement that also joins the
+    versions runs used); the newest, should two loads running at once each have marked their own current."""
+    return select(*columns).where(sets.c.is_current.is_(True)).order_by(sets.c.id.desc()).limit(1)
+
+
+_SETS = StandardSet.__table__
+_CURRENT_KEY = current_version(_SETS, _SETS.c.id, _SETS.c.created_at)
 
 
 def current_key(*, session: Session) -> VersionKey:
