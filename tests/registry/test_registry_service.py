@@ -1,6 +1,6 @@
 """The household list: every filter, sorting, paging caps, soft deletes and the scope, on both databases."""
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from fupin.divisions.scope import Scope
 from fupin.registry import service
 from fupin.registry.filters import MAX_PAGE_SIZE, Flag, HouseholdFilter, PageRequest, SortKey
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Assistance, Helper, Household, Income, Member
 from fupin.registry.privacy import mask_account, mask_id, mask_phone
+from tests.factories.households import make_household
 from tests.factories.registry import family, load_people
 
 TODAY = date(2026, 11, 23)
@@ -113,3 +114,39 @@ def test_masks() -> None:
     assert mask_account("6228480012345678") == "6228********5678"
     assert mask_id("123") == "***"
     assert mask_id(None) is None
+
+
+def test_a_households_belongings_in_their_order_with_their_types(session: Session) -> None:
+    members = [
+        {"name": "长子", "relation": "之子", "person_number": "01", "birth_date": date(2001, 5, 6)},
+        {"name": "户主甲", "relation": "户主", "person_number": "02"},
+        {"name": "已移除", "relation": "之女", "person_number": "03"},
+    ]
+    household = make_household(session, members=members, income={"per_capita_net_income": 4100.5}, year=2019)
+    stamps = {
+        "created_changeset_id": household.created_changeset_id,
+        "updated_changeset_id": household.created_changeset_id,
+    }
+    session.add(Income(household_id=household.id, year=2020, per_capita_net_income=5200.0, **stamps))
+    session.add_all(
+        [
+            Assistance(household_id=household.id, category="产业扶贫", year=2019, amount=800.0, **stamps),
+            Assistance(household_id=household.id, category="教育扶贫", year=2020, **stamps),
+            Helper(household_id=household.id, name="王帮扶", work_unit="县农业农村局", **stamps),
+        ]
+    )
+    removed = session.scalars(select(Member).where(Member.name == "已移除")).one()
+    removed.deleted_at = datetime(2020, 6, 1)
+    session.flush()
+    held = service.belongings(session=session, household=household)
+    assert [member.name for member in held.members] == ["户主甲", "长子"]  # head first, then by person number
+    assert held.members[1].birth_date == date(2001, 5, 6)
+    assert [(row.year, row.per_capita_net_income) for row in held.incomes] == [(2020, 5200.0), (2019, 4100.5)]
+    assert [(row.year, row.category, row.amount) for row in held.assistance] == [
+        (2020, "教育扶贫", None),
+        (2019, "产业扶贫", 800.0),
+    ]
+    assert [(row.name, row.work_unit, row.deleted_at) for row in held.helpers] == [("王帮扶", "县农业农村局", None)]
+    assert held.incomes[0]._asdict()["household_id"] == household.id
+    nothing = service.belongings(session=session, household=make_household(session))
+    assert (len(nothing.members), nothing.incomes, nothing.assistance, nothing.helpers) == (1, [], [], [])

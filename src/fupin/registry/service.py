@@ -4,12 +4,14 @@ Every read starts from `households_in(scope)` or `members_in(scope)`, the one pl
 delete apply, so no query here can forget either.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     FromClause,
     Integer,
     Row,
@@ -19,7 +21,11 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal_column,
+    null,
     select,
+    text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -211,49 +217,83 @@ def get_member_or_raise(*, session: Session, scope: Scope, member_id: int) -> Me
     return found
 
 
-def _live_rows_of(table: FromClause, *order: ColumnElement[Any]) -> Select[Any]:
-    """A household's live rows of one table, every column, as plain rows: built once, run with `:household_id`."""
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One table of a household's belongings in the one statement that reads them all, and how its rows are ordered.
+    `row`: a plain row type with the table's column names as attributes, as SQLAlchemy's rows (which it replaces)."""
+
+    table: FromClause
+    order: tuple[ColumnElement[Any], ...]
+    row: Any
+
+
+def _part(name: str, table: FromClause, *order: ColumnElement[Any]) -> _Part:
+    return _Part(table, order, namedtuple(name, [column.key for column in table.c]))
+
+
+def _parts() -> tuple[_Part, ...]:
+    members, incomes = Member.__table__.c, Income.__table__.c
+    assistance, helpers = Assistance.__table__.c, Helper.__table__.c
     return (
-        select(*table.c)
-        .where(table.c.household_id == bindparam("household_id", type_=Integer), table.c.deleted_at.is_(None))
-        .order_by(*order)
+        _part("MemberRow", Member.__table__, members.relation != "户主", members.person_number, members.id),
+        _part("IncomeRow", Income.__table__, incomes.year.desc(), incomes.id),
+        _part("AssistanceRow", Assistance.__table__, assistance.year.desc(), assistance.id),
+        _part("HelperRow", Helper.__table__, helpers.id),
     )
 
 
-_MEMBER_COLUMNS = Member.__table__.c
-_MEMBER_ROWS = _live_rows_of(
-    Member.__table__, _MEMBER_COLUMNS.relation != "户主", _MEMBER_COLUMNS.person_number, _MEMBER_COLUMNS.id
-)
-_INCOME_ROWS = _live_rows_of(Income.__table__, Income.__table__.c.year.desc())
-_ASSISTANCE_ROWS = _live_rows_of(Assistance.__table__, Assistance.__table__.c.year.desc(), Assistance.__table__.c.id)
-_HELPER_ROWS = _live_rows_of(Helper.__table__, Helper.__table__.c.id)
+_PARTS = _parts()
+
+
+def _belongings_statement() -> tuple[CompoundSelect[Any], list[list[int]]]:
+    """The household's live rows of the four tables in one statement (one round trip instead of four, each of which
+    cost more than reading its rows): every table's columns side by side, NULL in the other tables' rows, each row
+    tagged with its table (`part`) and its place in that table's order (`seq`). Also each part's column positions."""
+    household_id = bindparam("household_id", type_=Integer)
+    layout = [(owner, column) for owner, part in enumerate(_PARTS) for column in part.table.c]
+    selects = []
+    for index, part in enumerate(_PARTS):
+        cells = [
+            (column if owner == index else null().cast(column.type)).label(f"c{position}")
+            for position, (owner, column) in enumerate(layout)
+        ]
+        selects.append(
+            select(
+                literal_column(str(index), Integer).label("part"),
+                func.row_number().over(order_by=part.order).label("seq"),
+                *cells,
+            ).where(part.table.c.household_id == household_id, part.table.c.deleted_at.is_(None))
+        )
+    positions = [[2 + at for at, (owner, _) in enumerate(layout) if owner == index] for index in range(len(_PARTS))]
+    return union_all(*selects).order_by(text("part"), text("seq")), positions
+
+
+_BELONGINGS, _POSITIONS = _belongings_statement()
 
 
 @dataclass(frozen=True, slots=True)
 class Belongings:
     """What a household holds, read to be shown (plain rows with the columns' names as attributes, not entities)."""
 
-    members: list[Row[Any]]  # head first
-    incomes: list[Row[Any]]  # newest year first
-    assistance: list[Row[Any]]
-    helpers: list[Row[Any]]
+    members: list[Any]  # head first
+    incomes: list[Any]  # newest year first
+    assistance: list[Any]
+    helpers: list[Any]
 
 
 def belongings(*, session: Session, household: Household) -> Belongings:
     """The household's live members, incomes, assistance and cadres. The household was loaded through the scope.
 
-    The reads go to the connection as Core statements, which the ORM's autoflush does not see: anything the session
+    The read goes to the connection as a Core statement, which the ORM's autoflush does not see: anything the session
     holds unflushed is flushed first (nothing, after the routes' commits), so a change made in this session shows.
     """
     session.flush()
-    connection = session.connection()
-    key = {"household_id": household.id}
-    return Belongings(
-        members=list(connection.execute(_MEMBER_ROWS, key)),
-        incomes=list(connection.execute(_INCOME_ROWS, key)),
-        assistance=list(connection.execute(_ASSISTANCE_ROWS, key)),
-        helpers=list(connection.execute(_HELPER_ROWS, key)),
-    )
+    found: list[list[Any]] = [[] for _ in _PARTS]
+    for row in session.connection().execute(_BELONGINGS, {"household_id": household.id}):
+        part = row[0]
+        found[part].append(_PARTS[part].row._make(row[at] for at in _POSITIONS[part]))
+    members, incomes, assistance, helpers = found
+    return Belongings(members=members, incomes=incomes, assistance=assistance, helpers=helpers)
 
 
 def members(*, session: Session, household: Household) -> list[Member]:
