@@ -7,13 +7,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fupin.divisions import service as divisions
 from fupin.divisions.scope import Scope
+from fupin.errors import NotFoundError
 from fupin.registry import service
 from fupin.registry.filters import MAX_PAGE_SIZE, Flag, HouseholdFilter, PageRequest, SortKey
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 from fupin.registry.privacy import mask_account, mask_id, mask_phone
 from tests.factories.households import make_household
-from tests.factories.registry import family, load_people
+from tests.factories.registry import VILLAGE_CODE, family, load_people
 
 TODAY = date(2026, 11, 23)
 COUNTY = Scope.of("520526")
@@ -150,3 +152,13 @@ def test_a_households_belongings_in_their_order_with_their_types(session: Sessio
     assert held.incomes[0]._asdict()["household_id"] == household.id
     nothing = service.belongings(session=session, household=make_household(session))
     assert (len(nothing.members), nothing.incomes, nothing.assistance, nothing.helpers) == (1, [], [], [])
+
+
+def test_a_household_with_its_divisions_chain_in_one_read(session: Session) -> None:
+    household = make_household(session)
+    found, chain = service.get_with_chain(session=session, scope=Scope.of(VILLAGE_CODE[:6]), household_id=household.id)
+    assert found is household
+    assert chain == divisions.parent_chain(session=session, code=VILLAGE_CODE)
+    assert [unit.level for unit in chain] == [1, 2, 3, 4, 5]
+    with pytest.raises(NotFoundError):
+        service.get_with_chain(session=session, scope=Scope.of("5201"), household_id=household.id)

@@ -4,10 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from fupin.divisions.codes import NATIVE_LENGTH, pad, prefix_range
+from fupin.divisions.codes import CODE_LENGTH, NATIVE_LENGTH, pad, prefix_range
 from fupin.divisions.models import Division
 from fupin.engine.base import fetch
 
@@ -26,11 +26,11 @@ class ChainUnit:
     level: int
 
 
-_CHAIN_COLUMNS = (Division.code, Division.name, Division.parent_code, Division.level)
+CHAIN_COLUMNS = (Division.code, Division.name, Division.parent_code, Division.level)
 # Built once, with one parameter per level: most pages show a breadcrumb, and building the statement (or expanding an
 # IN list) cost more than running it.
-_BY_CODES = select(*_CHAIN_COLUMNS).where(Division.code.in_([bindparam(f"code{level}") for level in NATIVE_LENGTH]))
-_BY_CODE = select(*_CHAIN_COLUMNS).where(Division.code == bindparam("code"))
+_BY_CODES = select(*CHAIN_COLUMNS).where(Division.code.in_([bindparam(f"code{level}") for level in NATIVE_LENGTH]))
+_BY_CODE = select(*CHAIN_COLUMNS).where(Division.code == bindparam("code"))
 
 
 def parent_chain(*, session: Session, code: str) -> list[ChainUnit]:
@@ -41,13 +41,27 @@ def parent_chain(*, session: Session, code: str) -> list[ChainUnit]:
     """
     candidates = {f"code{level}": pad(code[:length]) for level, length in NATIVE_LENGTH.items()}
     candidates[f"code{max(NATIVE_LENGTH)}"] = code
-    loaded = {row.code: ChainUnit(*row) for row in session.execute(_BY_CODES, candidates)}
+    return chain_from(
+        session=session, code=code, loaded=[ChainUnit(*row) for row in session.execute(_BY_CODES, candidates)]
+    )
+
+
+def chain_condition(code: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """`Division` rows that are the unit `code` names and the units its prefixes name, for a statement that reads
+    them along with whatever holds the code (a household's page and its breadcrumbs in one round trip)."""
+    prefixes = [func.substr(code, 1, length).concat("0" * (CODE_LENGTH - length)) for length in NATIVE_LENGTH.values()]
+    return Division.code.in_([*prefixes[:-1], code])
+
+
+def chain_from(*, session: Session, code: str, loaded: Sequence[ChainUnit]) -> list[ChainUnit]:
+    """`parent_chain` from units already read (those `chain_condition` finds), looking up by key any others."""
+    by_code = {unit.code: unit for unit in loaded}
     chain: list[ChainUnit] = []
-    current = loaded.get(code)
+    current = by_code.get(code)  # the unit itself is always among those read
     while current is not None and len(chain) < len(NATIVE_LENGTH):
         chain.append(current)
         parent = current.parent_code
-        current = (loaded.get(parent) or _unit(session, parent)) if parent else None
+        current = (by_code.get(parent) or _unit(session, parent)) if parent else None
     return list(reversed(chain))
 
 

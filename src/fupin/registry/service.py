@@ -29,8 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from fupin.divisions import service as divisions
 from fupin.divisions.models import Division
 from fupin.divisions.scope import Scope
+from fupin.divisions.service import ChainUnit
 from fupin.errors import ForbiddenError, NotFoundError, Problem
 from fupin.registry import conditions, counting
 from fupin.registry.counting import Counted
@@ -190,6 +192,26 @@ def get(*, session: Session, scope: Scope, household_id: int) -> Household | Non
 # One household by id, per scope shape (a scope or none at all), run with each request's scope bounds: every page
 # and API call about one household starts here, and building the statement cost more than running it.
 _BY_ID: dict[bool, Select[Household]] = {}
+
+
+def get_with_chain(*, session: Session, scope: Scope, household_id: int) -> tuple[Household, list[ChainUnit]]:
+    """The household (404 as `get_or_raise`) and its division's chain, province first, read in one statement: the
+    household's page shows the chain as its breadcrumbs."""
+    statement = _WITH_CHAIN.get(scope.view_prefix is None)
+    if statement is None:
+        by_id = households_in(scope, named=True).where(Household.id == bindparam("household_id", type_=Integer))
+        statement = _WITH_CHAIN[scope.view_prefix is None] = by_id.add_columns(*divisions.CHAIN_COLUMNS).outerjoin(
+            Division, divisions.chain_condition(Household.division_code)
+        )
+    rows = session.execute(statement, {**scope.bounds(), "household_id": household_id}).all()
+    if not rows:
+        raise NotFoundError(Problem("household-not-found", f"农户 {household_id} 不存在或不在您的数据范围内"))
+    household = rows[0][0]
+    loaded = [ChainUnit(*row[1:]) for row in rows if row[1] is not None]
+    return household, divisions.chain_from(session=session, code=household.division_code, loaded=loaded)
+
+
+_WITH_CHAIN: dict[bool, Select[Any]] = {}
 
 
 def get_or_raise(*, session: Session, scope: Scope, household_id: int) -> Household:

@@ -19,6 +19,7 @@ from fupin.api.deps import DbSession, Now, RowId, SettingsDep, WritingDb
 from fupin.api.registry import ListQuery
 from fupin.divisions import service as divisions
 from fupin.divisions.scope import Scope
+from fupin.divisions.service import ChainUnit
 from fupin.errors import FupinError
 from fupin.registry import codelists, editing, exporter, history, service
 from fupin.registry.detail import detail
@@ -54,9 +55,14 @@ MEMBER_COLUMNS = ("name", "relation", "sex", "birth_date", "id_number", "phone",
 
 def trail(db: DbSession, scope: Scope, code: str, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     """首页 › 农户 › the division path inside the user's scope (each a filtered list) › the page itself."""
-    chain = [unit for unit in divisions.parent_chain(session=db, code=code) if scope.covers(unit.code)]
+    return trail_of(scope, divisions.parent_chain(session=db, code=code), *tail)
+
+
+def trail_of(scope: Scope, chain: list[ChainUnit], *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    """`trail` along a chain already read."""
     steps: list[tuple[str, str | None]] = [HOME, LIST]
-    steps += [(unit.name, "/households?" + urlencode({"division": unit.code})) for unit in chain]
+    inside = [unit for unit in chain if scope.covers(unit.code)]
+    steps += [(unit.name, "/households?" + urlencode({"division": unit.code})) for unit in inside]
     return steps + list(tail)
 
 
@@ -120,8 +126,8 @@ def export(
 def household_page(
     request: Request, household_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession, saved: str = ""
 ) -> Response:
-    household = service.get_or_raise(session=db, scope=scope, household_id=household_id)
-    return _detail_page(request, principal, scope, db, household, revealed=False, saved=saved)
+    household, chain = service.get_with_chain(session=db, scope=scope, household_id=household_id)
+    return _detail_page(request, principal, scope, db, household, revealed=False, saved=saved, chain=chain)
 
 
 @router.post("/households/{household_id}/reveal", summary="查看完整证件号码、电话和银行账号")
@@ -153,7 +159,11 @@ def _detail_page(
     saved: str = "",
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
+    chain: list[ChainUnit] | None = None,
 ) -> Response:
+    """`chain`: the household's division chain when it was read with the household."""
+    if chain is None:
+        chain = divisions.parent_chain(session=db, code=household.division_code)
     held = service.belongings(session=db, household=household)  # shown, and explained against the standard
     shown = detail(session=db, household=household, reveal=revealed, held=held)
     lists = codelists.load(request.app.state.settings.codelists_file)
@@ -162,7 +172,7 @@ def _detail_page(
         "registry/detail.html",
         principal=principal,
         title=f"农户 {household.household_number}",
-        breadcrumbs=trail(db, scope, household.division_code, (household.household_number, None)),
+        breadcrumbs=trail_of(scope, chain, (household.household_number, None)),
         household=household,
         shown=shown,
         values=shown.household.model_dump(),
