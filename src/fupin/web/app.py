@@ -29,6 +29,7 @@ from fupin.web import (
 )
 from fupin.web.deps import verify_csrf
 from fupin.web.render import templates
+from fupin.web.routing import skip_outside_prefixes
 from fupin.web.static_files import static_files, vendor_files
 
 API_PREFIX = "/api/v1"
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow) ->
             include_in_schema=False,
         )
     app.mount("/static", static_files(), name="static")
+    skip_outside_prefixes(app)
     templates.env.globals["vendor"] = vendor_files()  # base.html links only the library files that are there
     errors.install(app)
     return app
