@@ -53,7 +53,11 @@ class Settings(BaseSettings):
         description="Server processes `fupin serve` starts (one per CPU core serves the most requests).",
     )
     database_pool_size: int = Field(
-        default=16, ge=1, le=200, description="Database connections each server process keeps open for requests."
+        default=16,
+        ge=1,
+        le=200,
+        description="Database connections each server process keeps open for requests (on PostgreSQL, per pool: one "
+        "for reading requests, one for the rest).",
     )
     worker_threads: int = Field(
         default=1, ge=0, le=8, description="Job worker threads `fupin serve` runs (0: jobs wait for `fupin worker`)."
