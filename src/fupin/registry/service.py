@@ -205,7 +205,7 @@ def get_with_chain(*, session: Session, scope: Scope, household_id: int) -> tupl
         )
     rows = session.execute(statement, {**scope.bounds(), "household_id": household_id}).all()
     if not rows:
-        raise NotFoundError(Problem("household-not-found", f"农户 {household_id} 不存在或不在您的数据范围内"))
+        raise _not_found(household_id)
     household = rows[0][0]
     loaded = [ChainUnit(*row[1:]) for row in rows if row[1] is not None]
     return household, divisions.chain_from(session=session, code=household.division_code, loaded=loaded)
@@ -218,8 +218,12 @@ def get_or_raise(*, session: Session, scope: Scope, household_id: int) -> Househ
     """The household, or 404 whether it does not exist or lies outside the scope (the two are not told apart)."""
     found = get(session=session, scope=scope, household_id=household_id)
     if found is None:
-        raise NotFoundError(Problem("household-not-found", f"农户 {household_id} 不存在或不在您的数据范围内"))
+        raise _not_found(household_id)
     return found
+
+
+def _not_found(household_id: int) -> NotFoundError:
+    return NotFoundError(Problem("household-not-found", f"农户 {household_id} 不存在或不在您的数据范围内"))
 
 
 def get_for_capture(*, session: Session, scope: Scope, household_id: int) -> Household:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, FromClause, Select, select
+from sqlalchemy import FromClause, Select, select
 from sqlalchemy.orm import Session
 
 from fupin.audit import Changeset
@@ -46,10 +46,8 @@ class Lines:
 
 
 def find_current(*, session: Session) -> StandardSet | None:
-    return session.scalar(_CURRENT)
-
-
-_CURRENT = select(StandardSet).where(StandardSet.is_current.is_(True))  # built once: every household page asks
+    found: StandardSet | None = session.scalar(_CURRENT)
+    return found
 
 
 def current(*, session: Session) -> StandardSet:
@@ -59,13 +57,14 @@ def current(*, session: Session) -> StandardSet:
     return standard
 
 
-def current_version(sets: FromClause, *columns: ColumnElement[Any]) -> Select[Any]:
+def current_version(sets: FromClause, *columns: Any) -> Select[Any]:
     """The current version's columns out of `sets` (the table, or an alias of it in a statement that also joins the
     versions runs used); the newest, should two loads running at once each have marked their own current."""
     return select(*columns).where(sets.c.is_current.is_(True)).order_by(sets.c.id.desc()).limit(1)
 
 
 _SETS = StandardSet.__table__
+_CURRENT = current_version(_SETS, StandardSet)  # built once: the same version every reader of "current" takes
 _CURRENT_KEY = current_version(_SETS, _SETS.c.id, _SETS.c.created_at)
 
 
