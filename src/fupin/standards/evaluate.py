@@ -5,6 +5,7 @@ quantifier counts only members for whom the condition is true), so a household's
 the set-wise statement stored.
 """
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,76 +46,165 @@ def _completed_years(start: date, end: date) -> int:
 def evaluate(rule: Rule, *, household: Row, income: Row | None, members: Sequence[Row], as_of: date) -> Outcome:
     outcome = Outcome(None)
     run = _Run(household, income or {}, members, as_of, outcome)
-    result = run.value(rule.tree, None)
+    result = _evaluator(rule.tree)(run, None)
     outcome.value = None if result is None else bool(result)
     return outcome
 
 
+@dataclass(slots=True)
 class _Run:
-    def __init__(self, household: Row, income: Row, members: Sequence[Row], as_of: date, outcome: Outcome) -> None:
-        self.household, self.income, self.members, self.as_of, self.outcome = household, income, members, as_of, outcome
+    household: Row
+    income: Row
+    members: Sequence[Row]
+    as_of: date
+    outcome: Outcome
 
-    def value(self, node: exp.Expr, member: Row | None) -> Any:
-        if isinstance(node, exp.Paren):
-            return self.value(node.this, member)
-        if isinstance(node, exp.Null):
-            return None
-        if isinstance(node, exp.Boolean):
-            return bool(node.this)
-        if isinstance(node, exp.Literal):
-            return node.this if node.is_string else _number(node.this)
-        if isinstance(node, exp.Column):
-            return self._column(node.name, member)
-        if isinstance(node, exp.And):
-            return _and(self.value(node.this, member), lambda: self.value(node.expression, member))
-        if isinstance(node, exp.Or):
-            return _or(self.value(node.this, member), lambda: self.value(node.expression, member))
-        if isinstance(node, exp.Not):
-            inner = self.value(node.this, member)
-            return None if inner is None else not inner
-        if isinstance(node, exp.Is):
-            return self.value(node.this, member) is None
-        if isinstance(node, exp.In):
-            return _in(self.value(node.this, member), [self.value(item, member) for item in node.expressions])
-        if isinstance(node, exp.Between):
-            subject = self.value(node.this, member)
-            low, high = self.value(node.args["low"], member), self.value(node.args["high"], member)
-            return _and(_compare(exp.GTE, subject, low), lambda: _compare(exp.LTE, subject, high))
-        if isinstance(node, exp.EQ | exp.NEQ | exp.LT | exp.LTE | exp.GT | exp.GTE):
-            return _compare(type(node), self.value(node.this, member), self.value(node.expression, member))
-        if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
-            return _arithmetic(type(node), self.value(node.this, member), self.value(node.expression, member))
-        if isinstance(node, exp.Neg):
-            inner = self.value(node.this, member)
-            return None if inner is None else -inner
-        if isinstance(node, exp.Coalesce):
-            return next(
-                (v for v in (self.value(p, member) for p in [node.this, *node.expressions]) if v is not None), None
-            )
-        if isinstance(node, exp.Anonymous):
-            return self._quantifier(node)
-        raise ValueError(f"unchecked node {node.sql()}")  # parse_rule refuses these before evaluation
 
-    def _column(self, name: str, member: Row | None) -> Any:
+# A node turned into a function of the household being explained and, inside a quantifier, the member at hand.
+Evaluator = Callable[[_Run, Row | None], Any]
+_EVALUATOR = "fupin_evaluator"  # a checked tree's evaluator, in its root's meta
+
+
+def _evaluator(tree: exp.Expr) -> Evaluator:
+    """The tree's evaluator, built on first use and kept with the tree: each household page explains the same
+    few rules, and walking their trees node type by node type was the larger part of the explanation's cost."""
+    found: Evaluator | None = tree.meta.get(_EVALUATOR)
+    if found is None:
+        found = tree.meta[_EVALUATOR] = _compile(tree)
+    return found
+
+
+def _compile(node: exp.Expr) -> Evaluator:
+    if isinstance(node, exp.Paren):
+        return _compile(node.this)
+    if isinstance(node, exp.Null | exp.Boolean | exp.Literal):
+        return _constant(node)
+    if isinstance(node, exp.Column):
+        return _column(node.name)
+    if isinstance(node, exp.And | exp.Or):
+        return _logical(node)
+    if isinstance(node, exp.Not):
+        return _negation(_compile(node.this))
+    if isinstance(node, exp.Is):
+        subject = _compile(node.this)
+        return lambda run, member: subject(run, member) is None
+    if isinstance(node, exp.In):
+        return _membership(_compile(node.this), [_compile(item) for item in node.expressions])
+    if isinstance(node, exp.Between):
+        return _between(_compile(node.this), _compile(node.args["low"]), _compile(node.args["high"]))
+    if isinstance(node, exp.EQ | exp.NEQ | exp.LT | exp.LTE | exp.GT | exp.GTE):
+        return _comparison(_COMPARE[type(node)], _compile(node.this), _compile(node.expression))
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
+        return _arithmetic(type(node), _compile(node.this), _compile(node.expression))
+    if isinstance(node, exp.Neg):
+        return _negative(_compile(node.this))
+    if isinstance(node, exp.Coalesce):
+        return _first_known([_compile(part) for part in [node.this, *node.expressions]])
+    if isinstance(node, exp.Anonymous):
+        return _quantifier(node)
+    raise ValueError(f"unchecked node {node.sql()}")  # parse_rule refuses these before evaluation
+
+
+def _constant(node: exp.Null | exp.Boolean | exp.Literal) -> Evaluator:
+    value: Any = None
+    if isinstance(node, exp.Boolean):
+        value = bool(node.this)
+    elif isinstance(node, exp.Literal):
+        value = node.this if node.is_string else _number(node.this)
+    return lambda run, member: value
+
+
+def _column(name: str) -> Evaluator:
+    """A name's value: the member's inside a quantifier, else the household's or the income's (recorded as an
+    input that decided the verdict)."""
+    member_spec, outer_spec = lookup(name, inside_member=True), lookup(name, inside_member=False)
+    from_income = outer_spec is not None and outer_spec.level == "income"
+
+    def value(run: _Run, member: Row | None) -> Any:
         if member is not None:
             if name == "age":
-                return age_at(member.get("birth_date"), self.as_of)
-            return _normal(member.get(name), lookup(name, inside_member=True))
-        spec = lookup(name, inside_member=False)
-        source = self.income if spec is not None and spec.level == "income" else self.household
-        found = _normal(source.get(name), spec)
-        self.outcome.inputs[name] = found
+                return age_at(member.get("birth_date"), run.as_of)
+            return _normal(member.get(name), member_spec)
+        found = _normal((run.income if from_income else run.household).get(name), outer_spec)
+        run.outcome.inputs[name] = found
         return found
 
-    def _quantifier(self, node: exp.Anonymous) -> Any:
-        kind, predicate = node.name.lower(), node.expressions[0]
-        matching = [index for index, m in enumerate(self.members) if self.value(predicate, m) is True]
-        self.outcome.members[quantifier_text(node)] = matching
+    return value
+
+
+def _logical(node: exp.And | exp.Or) -> Evaluator:
+    """AND and OR of SQL's three-valued logic (Kleene); the right side is evaluated only when it can matter."""
+    left, right = _compile(node.this), _compile(node.expression)
+    dominant = isinstance(node, exp.Or)  # OR is decided by a true side, AND by a false one
+
+    def value(run: _Run, member: Row | None) -> Any:
+        first = left(run, member)
+        if first is dominant:
+            return dominant
+        other = right(run, member)
+        if other is dominant:
+            return dominant
+        return None if first is None or other is None else not dominant
+
+    return value
+
+
+def _negation(inner: Evaluator) -> Evaluator:
+    def value(run: _Run, member: Row | None) -> bool | None:
+        found = inner(run, member)
+        return None if found is None else not found
+
+    return value
+
+
+def _membership(subject: Evaluator, items: list[Evaluator]) -> Evaluator:
+    def value(run: _Run, member: Row | None) -> bool | None:
+        return _in(subject(run, member), [item(run, member) for item in items])
+
+    return value
+
+
+def _between(subject: Evaluator, low: Evaluator, high: Evaluator) -> Evaluator:
+    def value(run: _Run, member: Row | None) -> bool | None:
+        found, bottom, top = subject(run, member), low(run, member), high(run, member)
+        above, below = _compare(operator.ge, found, bottom), _compare(operator.le, found, top)
+        if above is False or below is False:
+            return False
+        return None if above is None or below is None else True
+
+    return value
+
+
+def _comparison(compare: Callable[[Any, Any], bool], left: Evaluator, right: Evaluator) -> Evaluator:
+    return lambda run, member: _compare(compare, left(run, member), right(run, member))
+
+
+def _negative(inner: Evaluator) -> Evaluator:
+    def value(run: _Run, member: Row | None) -> Any:
+        found = inner(run, member)
+        return None if found is None else -found
+
+    return value
+
+
+def _first_known(parts: list[Evaluator]) -> Evaluator:
+    return lambda run, member: next((v for v in (part(run, member) for part in parts) if v is not None), None)
+
+
+def _quantifier(node: exp.Anonymous) -> Evaluator:
+    """any_member / all_members / count_members: the members for whom the condition is true (not unknown)."""
+    kind, predicate, text = node.name.lower(), _compile(node.expressions[0]), quantifier_text(node)
+
+    def value(run: _Run, member: Row | None) -> Any:
+        matching = [index for index, m in enumerate(run.members) if predicate(run, m) is True]
+        run.outcome.members[text] = matching
         if kind == "any_member":
             return len(matching) > 0
         if kind == "all_members":
-            return len(matching) == len(self.members)
+            return len(matching) == len(run.members)
         return len(matching)
+
+    return value
 
 
 def _normal(value: Any, spec: Any) -> Any:
@@ -131,24 +221,6 @@ def _number(text: str) -> int | float:
     return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
 
 
-def _and(left: Any, right: Callable[[], Any]) -> bool | None:
-    return _kleene(left, right, dominant=False)
-
-
-def _or(left: Any, right: Callable[[], Any]) -> bool | None:
-    return _kleene(left, right, dominant=True)
-
-
-def _kleene(left: Any, right: Callable[[], Any], *, dominant: bool) -> bool | None:
-    """AND (dominant False) and OR (dominant True) of SQL's three-valued logic; the right side is lazy."""
-    if left is dominant:
-        return bool(dominant)
-    other = right()
-    if other is dominant:
-        return bool(dominant)
-    return None if left is None or other is None else not dominant
-
-
 def _in(subject: Any, items: list[Any]) -> bool | None:
     if subject is None:
         return None
@@ -158,28 +230,32 @@ def _in(subject: Any, items: list[Any]) -> bool | None:
 
 
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
-    exp.EQ: lambda a, b: a == b,
-    exp.NEQ: lambda a, b: a != b,
-    exp.LT: lambda a, b: a < b,
-    exp.LTE: lambda a, b: a <= b,
-    exp.GT: lambda a, b: a > b,
-    exp.GTE: lambda a, b: a >= b,
+    exp.EQ: operator.eq,
+    exp.NEQ: operator.ne,
+    exp.LT: operator.lt,
+    exp.LTE: operator.le,
+    exp.GT: operator.gt,
+    exp.GTE: operator.ge,
 }
 
 
-def _compare(kind: type, left: Any, right: Any) -> bool | None:
+def _compare(compare: Callable[[Any, Any], bool], left: Any, right: Any) -> bool | None:
     if left is None or right is None:
         return None
-    return _COMPARE[kind](left, right)
+    return compare(left, right)
 
 
-def _arithmetic(kind: type, left: Any, right: Any) -> Any:
-    if left is None or right is None:
-        return None
-    if kind is exp.Add:
-        return left + right
-    if kind is exp.Sub:
-        return left - right
-    if kind is exp.Mul:
-        return left * right
-    return None if right == 0 else left / right
+def _arithmetic(kind: type, left: Evaluator, right: Evaluator) -> Evaluator:
+    def value(run: _Run, member: Row | None) -> Any:
+        first, second = left(run, member), right(run, member)
+        if first is None or second is None:
+            return None
+        if kind is exp.Add:
+            return first + second
+        if kind is exp.Sub:
+            return first - second
+        if kind is exp.Mul:
+            return first * second
+        return None if second == 0 else first / second
+
+    return value

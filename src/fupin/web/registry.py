@@ -1,11 +1,9 @@
 """农户 pages: the list (filters, sorting, paging, export of the filtered set) and one household's page."""
 
-import json
 import os
-import re
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -23,34 +21,17 @@ from fupin.divisions.service import ChainUnit
 from fupin.errors import FupinError
 from fupin.registry import codelists, editing, exporter, history, service
 from fupin.registry.detail import detail
-from fupin.registry.fields import HOUSEHOLD_BY_NAME, INCOME_FIELDS, MEMBER_FIELDS
 from fupin.registry.filters import Flag, PageRequest, SortKey
 from fupin.registry.models import Household
 from fupin.registry.privacy import mask_id
 from fupin.web.deps import ActorDep, CurrentUser, ScopeDep
 from fupin.web.form_fields import Form
+from fupin.web.household_view import INCOME_HEADINGS, MEMBER_HEADINGS, history_rows, household_view
 from fupin.web.render import by_field, page
 
 router = APIRouter()
 HOME = ("首页", "/")
 LIST = ("农户", "/households")
-LONG_NUMBER = re.compile(r"[0-9]{11,}[0-9Xx]?")
-HOUSEHOLD_GROUPS = (
-    ("基本信息", ("division_code", "group_name", "phone", "bank_name", "bank_account", "household_type",
-                  "household_attribute", "identification_standard")),
-    ("贫困状态", ("poverty_status", "identified_date", "exit_year", "monitoring_category", "main_cause",
-                  "other_causes", "military_family", "relocated", "relocation_mode", "no_labour_safety_net")),
-    ("土地", ("cultivated_land_mu", "irrigated_land_mu", "forest_land_mu", "returned_forest_mu", "orchard_mu",
-              "pasture_mu", "water_surface_mu")),
-    ("住房和饮水", ("house_area_m2", "house_structure", "house_built_year", "house_safety_grade", "dilapidated",
-                    "water_source", "water_safe", "water_difficult", "water_quantity_lpd", "water_fetch_minutes",
-                    "water_guaranteed", "water_quality_ok")),
-    ("生产生活条件", ("household_power", "production_power", "radio_tv", "access_road_type", "road_distance_km",
-                      "sanitary_toilet", "main_fuel", "coop_member", "enterprise_link", "entrepreneur_link",
-                      "industry_support_type")),
-)  # fmt: skip
-MEMBER_COLUMNS = ("name", "relation", "sex", "birth_date", "id_number", "phone", "education", "school_status",
-                  "health", "labour_skill", "work_months", "ins_resident_medical")  # fmt: skip
 
 
 def trail(db: DbSession, scope: Scope, code: str, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -175,13 +156,10 @@ def _detail_page(
         breadcrumbs=trail_of(scope, chain, (household.household_number, None)),
         household=household,
         shown=shown,
-        values=shown.household.model_dump(),
-        groups=HOUSEHOLD_GROUPS,
-        labels={name: spec.label for name, spec in HOUSEHOLD_BY_NAME.items()},
-        member_labels={spec.name: spec.label for spec in MEMBER_FIELDS},
-        member_columns=MEMBER_COLUMNS,
-        income_fields=INCOME_FIELDS,
-        entries=_history(db, household, revealed),
+        view=household_view(shown),
+        member_headings=MEMBER_HEADINGS,
+        income_headings=INCOME_HEADINGS,
+        entries=history_rows(history.history(session=db, household=household), revealed=revealed),
         assessment=household_assessment(db, household, lists, held=held),
         can_edit=scope.can_capture(household.division_code),
         may_reveal=principal.role.may_reveal,
@@ -190,19 +168,3 @@ def _detail_page(
         errors=errors or {},
         status_code=status_code,
     )
-
-
-def _history(db: DbSession, household: Household, revealed: bool) -> list[dict[str, Any]]:
-    """The audit trail, with long numbers (IDs, phones, accounts) masked unless the user revealed them."""
-    rows = []
-    for entry in history.history(session=db, household=household):
-        before = json.dumps(entry.before, ensure_ascii=False, default=str) if entry.before else ""
-        after = json.dumps(entry.after, ensure_ascii=False, default=str) if entry.after else ""
-        if not revealed:
-            before, after = _mask_numbers(before), _mask_numbers(after)
-        rows.append({"entry": entry, "before": before, "after": after})
-    return rows
-
-
-def _mask_numbers(text: str) -> str:
-    return LONG_NUMBER.sub(lambda match: mask_id(match.group(0)) or "", text)
