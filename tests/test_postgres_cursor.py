@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from psycopg import _queries
 from sqlalchemy import Engine, column, literal, select, table, text
 
 from fupin.db import make_engine
-from fupin.postgres_cursor import Description, LazyDescriptionCursor
+from fupin.postgres_cursor import CACHED_QUERY_LENGTH, Description, LazyDescriptionCursor
 from tests.backends import POSTGRES_ADMIN_URL, skip_or_fail_without_postgres
 
 WIDE = "SELECT 1 AS id, 'x'::text AS name, DATE '2020-12-31' AS day, 2.5::numeric AS share, NULL::boolean AS flag"
@@ -58,3 +59,17 @@ def test_sqlalchemy_reads_new_and_kept_statements(postgres: Engine) -> None:
         assert typed == {"id": 1, "name": "x", "day": date(2020, 12, 31), "share": Decimal("2.5"), "flag": None}
         listed = connection.execute(select(column("relname")).select_from(table("pg_class")).limit(2)).all()
         assert len(listed) == 2
+
+
+def test_a_long_query_is_converted_once(postgres: Engine) -> None:
+    """psycopg keeps converted queries of up to `CACHED_QUERY_LENGTH` (its own limit, 4 KiB, is raised on import)."""
+    padding = ", ".join(f"%(value)s AS c{index}" for index in range(400))
+    statement = f"SELECT {padding}"
+    assert len(statement.encode()) > 4096
+    before = _queries._query2pg.cache_info()
+    with postgres.connect() as connection:
+        for _ in range(3):
+            assert connection.exec_driver_sql(statement, {"value": 7}).first() == (7,) * 400
+    after = _queries._query2pg.cache_info()
+    assert after.hits - before.hits >= 2
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH >= CACHED_QUERY_LENGTH > len(statement.encode())

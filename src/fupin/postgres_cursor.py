@@ -1,4 +1,5 @@
-"""A psycopg cursor whose `description` describes the columns when someone reads it, not each time it is handed out.
+"""psycopg as the application uses it: a cursor whose `description` describes the columns when someone reads it, not
+each time it is handed out, and converted queries kept however long they are.
 
 SQLAlchemy takes `cursor.description` after every statement, and psycopg builds a `Column` per column each time
 (name decoded, type looked up): ≈ 5 µs a column, ≈ 1.3 ms of a household's page with its 250 columns. Once a
@@ -11,9 +12,17 @@ from dataclasses import dataclass
 from typing import Any, cast, overload
 
 import psycopg
-from psycopg import pq
+from psycopg import _queries, pq
 from psycopg.adapt import AdaptersMap
 from psycopg.rows import Row
+
+# psycopg turns a query's %(name)s placeholders into $n with a regular expression and keeps the result only for
+# queries up to 4 KiB; a longer one is converted again, and hashed twice, at every execution. The statements that read
+# several parts of a page side by side (`fupin.side_by_side`) are built once, run on every request and are some
+# 30 KiB long; converting one cost more than the rest of its execution on the client. The limit on the number of
+# parameters (50), which keeps generated bulk statements out of the cache, stays as it is.
+CACHED_QUERY_LENGTH = 64 * 1024
+_queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, CACHED_QUERY_LENGTH)
 
 _TUPLES = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK)
 

@@ -14,7 +14,7 @@ from fupin.audit import Actor, AuditEvent, Changeset
 from fupin.config import Settings
 from fupin.divisions.scope import Scope
 from fupin.registry.importer import import_file
-from fupin.registry.models import Household, Member
+from fupin.registry.models import Assistance, Helper, Household, Member
 from tests.factories.accounts import PASSWORD, make_user
 from tests.factories.registry import VILLAGE_CODE, citizen_id, family, load_people
 from tests.factories.web import csrf_token, sign_in
@@ -111,6 +111,31 @@ def test_ids_are_masked_until_revealed_with_a_reason(
     assert (changeset.channel, event.household_id) == ("web", household.id)
     assert changeset.origin is not None
     assert head.id_number not in client.get(page).text  # the next visit is masked again
+
+
+def test_assistance_and_cadres_are_shown_with_the_cadres_phone_masked_until_revealed(
+    client: TestClient, session: Session, homes: dict[str, Household]
+) -> None:
+    household = homes[VILLAGE_CODE]
+    stamp = household.created_changeset_id
+    owned = {"household_id": household.id, "created_changeset_id": stamp, "updated_changeset_id": stamp}
+    session.add_all(
+        [
+            Assistance(**owned, category="产业扶持", detail="养牛 <2头>", year=2019, amount=3000.0),
+            Assistance(**owned, category="教育资助", detail=None, year=None, amount=None),
+            Helper(**owned, name="王帮扶", work_unit="县农业局", position=None, phone="13800001234"),
+        ]
+    )
+    session.commit()
+    signed_in(client, session)
+    page = f"/households/{household.id}"
+    text = client.get(page).text
+    assert "2019 产业扶持 养牛 &lt;2头&gt;（3000.0 元）</li>" in text
+    assert "<li> 教育资助 </li>" in text
+    assert "王帮扶 县农业局  138****1234</li>" in text
+    assert "13800001234" not in text
+    shown = post(client, f"{page}/reveal", {"reason": "电话回访帮扶责任人"}, page)
+    assert "王帮扶 县农业局  13800001234</li>" in shown.text  # type: ignore[attr-defined]
 
 
 def test_viewers_cannot_reveal_export_or_edit(

@@ -26,6 +26,7 @@ from fupin.registry import service as registry
 from fupin.registry.codelists import CodeList
 from fupin.registry.models import Household
 from fupin.registry.service import Belongings
+from fupin.standards.service import VersionKey
 
 router = APIRouter(tags=["assessment"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "不存在或不在您的数据范围内"}}
@@ -64,14 +65,20 @@ def run_detail(db: Session, scope: Scope, run_id: int) -> schemas.RunDetailOut:
 
 
 def household_assessment(
-    db: Session, household: Household, lists: dict[str, CodeList], *, held: Belongings | None = None
+    db: Session,
+    household: Household,
+    lists: dict[str, CodeList],
+    *,
+    held: Belongings | None = None,
+    read: tuple[list[runs.HouseholdVerdict], VersionKey | None] | None = None,
 ) -> schemas.HouseholdAssessmentOut:
     """Stored verdicts across runs and the current standard's live explanation for the newest year concerned.
 
-    `held`: the household's live members and incomes, when the caller has read them already (the household page),
-    so neither they nor the newest income year are asked of the database again.
+    `held`: the household's live members and incomes, `read`: its verdicts and the current version's key, when the
+    caller has read them already (the household page reads them with its other parts), so that they, the newest
+    income year and the current version are not asked of the database again.
     """
-    verdicts, current = runs.verdicts_and_current(session=db, household_id=household.id)
+    verdicts, current = read if read is not None else runs.verdicts_and_current(session=db, household_id=household.id)
     if verdicts:
         year: int | None = verdicts[0].run.year
     elif held is not None:

@@ -4,8 +4,10 @@ A run is visible to a user when it overlaps their scope (a run of their village,
 its figures are then counted over the verdicts inside the user's scope only, never the run's own totals.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -15,8 +17,11 @@ from fupin.audit import Changeset
 from fupin.divisions.scope import Scope
 from fupin.errors import NotFoundError, Problem
 from fupin.registry.models import Income
+from fupin.side_by_side import Part
 from fupin.standards.models import Indicator, StandardSet
 from fupin.standards.service import VersionKey, current_version
+
+VERDICT_LIMIT = 20  # a household's verdicts shown and read at most, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +147,13 @@ def _indicators(session: Session, run: AssessmentRun) -> dict[str, Indicator]:
     return {row.code: row for row in rows}
 
 
-def household_verdicts(*, session: Session, household_id: int, limit: int = 20) -> list[HouseholdVerdict]:
+def household_verdicts(*, session: Session, household_id: int, limit: int = VERDICT_LIMIT) -> list[HouseholdVerdict]:
     """A household's verdicts across runs, newest first (the caller loaded the household through the scope)."""
     return verdicts_and_current(session=session, household_id=household_id, limit=limit)[0]
 
 
 def verdicts_and_current(
-    *, session: Session, household_id: int, limit: int = 20
+    *, session: Session, household_id: int, limit: int = VERDICT_LIMIT
 ) -> tuple[list[HouseholdVerdict], VersionKey | None]:
     """`household_verdicts`, and the current version of the standard as the same statement saw it (None when the
     household has no verdict, so no row came back to carry it): a household's page explains with that version.
@@ -157,8 +162,14 @@ def verdicts_and_current(
     """
     session.flush()  # the statement goes to the connection, which the ORM's autoflush does not see
     found = session.connection().execute(_HOUSEHOLD_VERDICTS, {"household_id": household_id, "verdict_limit": limit})
+    return verdicts_of(found)
+
+
+def verdicts_of(rows: Iterable[Any]) -> tuple[list[HouseholdVerdict], VersionKey | None]:
+    """The rows of VERDICTS_PART (read alone or with other parts) or of the statement above, as `verdicts_and_current`
+    gives them."""
     verdicts, current = [], None
-    for row in found:
+    for row in rows:
         run_id, year, started_at, codes, set_id, version, meets, income, line, members, failed, unknown, *_ = row
         run = VerdictRun(run_id, year, started_at, codes)
         verdict = StoredVerdict(meets, income, line, members, failed, unknown)
@@ -171,10 +182,10 @@ def verdicts_and_current(
 # Built once: every household page asks it. Columns in the order of VerdictRun, VerdictStandard and StoredVerdict,
 # then the current version's key (the version each run used is another row of the same table).
 _CURRENT_SET = StandardSet.__table__.alias("current_set")
-_HOUSEHOLD_VERDICTS = (
+_VERDICTS = (
     select(
-        AssessmentRun.id, AssessmentRun.year, AssessmentRun.started_at, AssessmentRun.indicator_codes,
-        StandardSet.id, StandardSet.version,
+        AssessmentRun.id.label("run_id"), AssessmentRun.year, AssessmentRun.started_at, AssessmentRun.indicator_codes,
+        StandardSet.id.label("set_id"), StandardSet.version,
         Verdict.meets_exit, Verdict.per_capita_net_income, Verdict.exit_line, Verdict.members, Verdict.failed_mask,
         Verdict.unknown_mask,
         current_version(_CURRENT_SET, _CURRENT_SET.c.id).scalar_subquery().label("current_id"),
@@ -183,9 +194,12 @@ _HOUSEHOLD_VERDICTS = (
     .join(Verdict, Verdict.run_id == AssessmentRun.id)
     .join(StandardSet, StandardSet.id == AssessmentRun.standard_set_id)
     .where(Verdict.household_id == bindparam("household_id", type_=Integer))
-    .order_by(AssessmentRun.id.desc())
-    .limit(bindparam("verdict_limit", type_=Integer))
 )  # fmt: skip
+_HOUSEHOLD_VERDICTS = _VERDICTS.order_by(AssessmentRun.id.desc()).limit(
+    bindparam("verdict_limit", type_=Integer, literal_execute=True)
+)
+# A household's newest verdicts with the current version's key, to be read with other parts (`household_id`).
+VERDICTS_PART = Part("VerdictRow", _VERDICTS, lambda c: (c.run_id.desc(),), limit=VERDICT_LIMIT)
 
 
 def _bits(run: VerdictRun, mask: int) -> list[str]:

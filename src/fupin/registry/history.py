@@ -16,7 +16,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 from fupin.audit import AuditEvent, Changeset
 from fupin.divisions.scope import Scope
 from fupin.registry.models import Household, Member
+from fupin.side_by_side import Part, SideBySide
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,11 @@ def find_household(*, session: Session, scope: Scope, key: str) -> Household | N
 def history(*, session: Session, household: Household) -> list[Entry]:
     """Creation of the household and its members, then every recorded update and delete, oldest first."""
     session.flush()  # the statement goes to the connection, which the ORM's autoflush does not see
-    rows = session.connection().execute(_HISTORY, {"household_id": household.id})
+    return entries_of(_HISTORY.read(session.connection(), {"household_id": household.id})[0], household)
+
+
+def entries_of(rows: list[Any], household: Household) -> list[Entry]:
+    """The rows of HISTORY_PART, read alone or with other parts, as the history's entries."""
     entries = []
     for row in rows:
         if row.part == _EVENTS:
@@ -84,7 +88,7 @@ def history(*, session: Session, household: Household) -> list[Entry]:
 _HOUSEHOLD_CREATED, _MEMBERS_CREATED, _EVENTS = 0, 1, 2
 
 
-def _history_statement() -> CompoundSelect[Any]:
+def _history_source() -> CompoundSelect[Any]:
     """The household's creation, each member's ever in it (by member id) and its audit events (by event id), each
     with its changeset: one statement, in that order, read as plain rows (`part` tells the three apart)."""
     changesets = Changeset.__table__.c
@@ -120,7 +124,8 @@ def _history_statement() -> CompoundSelect[Any]:
         created.where(households.id == household_id),
         members_created.where(members.household_id == household_id),
         recorded.where(events.household_id == household_id),
-    ).order_by(text("part"), text("seq"))  # fmt: skip
+    )  # fmt: skip
 
 
-_HISTORY = _history_statement()
+HISTORY_PART = Part("HistoryRow", _history_source(), lambda c: (c.part, c.seq))
+_HISTORY = SideBySide(HISTORY_PART)

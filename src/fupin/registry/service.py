@@ -4,14 +4,13 @@ Every read starts from `households_in(scope)` or `members_in(scope)`, the one pl
 delete apply, so no query here can forget either.
 """
 
-from collections import namedtuple
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
     FromClause,
     Integer,
     Row,
@@ -21,11 +20,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
-    literal_column,
-    null,
     select,
-    text,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -38,6 +33,7 @@ from fupin.registry import conditions, counting
 from fupin.registry.counting import Counted
 from fupin.registry.filters import HouseholdFilter, PageRequest, SortKey
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
+from fupin.side_by_side import Columns, Part, SideBySide
 
 INDEXED_SORTS = (SortKey.household_number, SortKey.poverty_status, SortKey.main_cause)  # indexes ordered (key, id)
 
@@ -243,58 +239,23 @@ def get_member_or_raise(*, session: Session, scope: Scope, member_id: int) -> Me
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """One table of a household's belongings in the one statement that reads them all, and how its rows are ordered.
-    `row`: a plain row type with the table's column names as attributes, as SQLAlchemy's rows (which it replaces)."""
-
-    table: FromClause
-    order: tuple[ColumnElement[Any], ...]
-    row: Any
-
-
-def _part(name: str, table: FromClause, *order: ColumnElement[Any]) -> _Part:
-    return _Part(table, order, namedtuple(name, [column.key for column in table.c]))
-
-
-def _parts() -> tuple[_Part, ...]:
-    members, incomes = Member.__table__.c, Income.__table__.c
-    assistance, helpers = Assistance.__table__.c, Helper.__table__.c
-    return (
-        _part("MemberRow", Member.__table__, members.relation != "户主", members.person_number, members.id),
-        _part("IncomeRow", Income.__table__, incomes.year.desc(), incomes.id),
-        _part("AssistanceRow", Assistance.__table__, assistance.year.desc(), assistance.id),
-        _part("HelperRow", Helper.__table__, helpers.id),
+def _belonging(name: str, table: FromClause, order: Callable[[Columns], Sequence[ColumnElement[Any]]]) -> Part:
+    """A table's live rows of the household (`household_id`), as plain rows with the column names as attributes."""
+    live = select(table).where(
+        table.c.household_id == bindparam("household_id", type_=Integer), table.c.deleted_at.is_(None)
     )
+    return Part(name, live, order)
 
 
-_PARTS = _parts()
-
-
-def _belongings_statement() -> tuple[CompoundSelect[Any], list[list[int]]]:
-    """The household's live rows of the four tables in one statement (one round trip instead of four, each of which
-    cost more than reading its rows): every table's columns side by side, NULL in the other tables' rows, each row
-    tagged with its table (`part`) and its place in that table's order (`seq`). Also each part's column positions."""
-    household_id = bindparam("household_id", type_=Integer)
-    layout = [(owner, column) for owner, part in enumerate(_PARTS) for column in part.table.c]
-    selects = []
-    for index, part in enumerate(_PARTS):
-        cells = [
-            (column if owner == index else null().cast(column.type)).label(f"c{position}")
-            for position, (owner, column) in enumerate(layout)
-        ]
-        selects.append(
-            select(
-                literal_column(str(index), Integer).label("part"),
-                func.row_number().over(order_by=part.order).label("seq"),
-                *cells,
-            ).where(part.table.c.household_id == household_id, part.table.c.deleted_at.is_(None))
-        )
-    positions = [[2 + at for at, (owner, _) in enumerate(layout) if owner == index] for index in range(len(_PARTS))]
-    return union_all(*selects).order_by(text("part"), text("seq")), positions
-
-
-_BELONGINGS, _POSITIONS = _belongings_statement()
+# Members head first, incomes newest year first; read together (one round trip instead of four, each of which cost
+# more than reading its rows), and with more on the household's page.
+BELONGING_PARTS = (
+    _belonging("MemberRow", Member.__table__, lambda c: (c.relation != "户主", c.person_number, c.id)),
+    _belonging("IncomeRow", Income.__table__, lambda c: (c.year.desc(), c.id)),
+    _belonging("AssistanceRow", Assistance.__table__, lambda c: (c.year.desc(), c.id)),
+    _belonging("HelperRow", Helper.__table__, lambda c: (c.id,)),
+)
+_BELONGINGS = SideBySide(*BELONGING_PARTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,10 +275,11 @@ def belongings(*, session: Session, household: Household) -> Belongings:
     holds unflushed is flushed first (nothing, after the routes' commits), so a change made in this session shows.
     """
     session.flush()
-    found: list[list[Any]] = [[] for _ in _PARTS]
-    for row in session.connection().execute(_BELONGINGS, {"household_id": household.id}):
-        part = row[0]
-        found[part].append(_PARTS[part].row._make(row[at] for at in _POSITIONS[part]))
+    return belongings_of(_BELONGINGS.read(session.connection(), {"household_id": household.id}))
+
+
+def belongings_of(found: Sequence[list[Any]]) -> Belongings:
+    """The rows of BELONGING_PARTS, read in their order (alone or with other parts), as Belongings."""
     members, incomes, assistance, helpers = found
     return Belongings(members=members, incomes=incomes, assistance=assistance, helpers=helpers)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import FromClause, Select, select
+from sqlalchemy import FromClause, Integer, Select, literal_column, select
 from sqlalchemy.orm import Session
 
 from fupin.audit import Changeset
@@ -60,7 +60,12 @@ def current(*, session: Session) -> StandardSet:
 def current_version(sets: FromClause, *columns: Any) -> Select[Any]:
     """The current version's columns out of `sets` (the table, or an alias of it in a statement that also joins the
     versions runs used); the newest, should two loads running at once each have marked their own current."""
-    return select(*columns).where(sets.c.is_current.is_(True)).order_by(sets.c.id.desc()).limit(1)
+    return select(*columns).where(sets.c.is_current.is_(True)).order_by(sets.c.id.desc()).limit(_ONE)
+
+
+# Written into the statement, not sent as a parameter: PostgreSQL plans a statement whose LIMIT is a parameter
+# afresh on every execution (its generic plan cannot know the limit), and a household's page asks this one each time.
+_ONE = literal_column("1", Integer)
 
 
 _SETS = StandardSet.__table__

@@ -2,20 +2,21 @@
 
 The page is the registry's busiest; in the template each cell cost a dozen calls (name lookups, three tests, the
 attribute fallbacks Jinja tries on a dict) and about a third of the request. Here a cell is one function call and
-the template only places texts, which it still escapes.
+the template only places texts, which it still escapes. The texts come from the rows as read, masked as the API's
+`registry.detail` masks them, without building the API's models on the way.
 """
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel
-
-from fupin.registry.fields import HOUSEHOLD_BY_NAME, INCOME_FIELDS, MEMBER_FIELDS
+from fupin.registry.fields import HOUSEHOLD_BY_NAME, HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
 from fupin.registry.history import Entry
-from fupin.registry.privacy import mask_id
-from fupin.registry.schemas import HouseholdDetail
+from fupin.registry.models import Household
+from fupin.registry.privacy import mask_id, mask_phone
+from fupin.registry.schemas import values_of
+from fupin.registry.service import Belongings
 
 HOUSEHOLD_GROUPS = (
     ("基本信息", ("division_code", "group_name", "phone", "bank_name", "bank_account", "household_type",
@@ -36,6 +37,7 @@ MEMBER_COLUMNS = ("name", "relation", "sex", "birth_date", "id_number", "phone",
 MEMBER_HEADINGS = tuple(next(spec.label for spec in MEMBER_FIELDS if spec.name == name) for name in MEMBER_COLUMNS)
 INCOME_HEADINGS = tuple(spec.label for spec in INCOME_FIELDS)
 _INCOME_NAMES = tuple(spec.name for spec in INCOME_FIELDS)
+_MEMBER_SPECS = tuple(spec for spec in MEMBER_FIELDS if spec.name in MEMBER_COLUMNS)
 
 ENTITY_LABELS = {"household": "户", "member": "成员", "income": "收入"}
 ACTION_LABELS = {"insert": "新建", "update": "修改", "delete": "删除", "reveal": "查看完整信息"}
@@ -73,26 +75,48 @@ class HistoryRow(NamedTuple):
     after: str
 
 
+class HelperLine(NamedTuple):
+    name: str
+    work_unit: str
+    position: str
+    phone: str  # masked unless revealed
+
+
 class HouseholdView(NamedTuple):
     facts: list[tuple[str, list[Fact]]]  # by group: 基本信息, 贫困状态, …
     members: list[MemberRow]
     incomes: list[list[str]]  # one row a year, newest first, in INCOME_HEADINGS' order
+    assistance: list[Any]  # the rows as read (year, category, detail, amount)
+    helpers: list[HelperLine]
 
 
-def household_view(shown: HouseholdDetail) -> HouseholdView:
-    values = shown.household.model_dump()
+def household_view(household: Household, held: Belongings, *, reveal: bool) -> HouseholdView:
+    """The household and what it holds, with ID numbers, phones and accounts masked unless revealed (as the API's
+    `registry.detail` masks them)."""
+    values = values_of(household, HOUSEHOLD_FIELDS, reveal=reveal)
     return HouseholdView(
         facts=[
             (title, [Fact(HOUSEHOLD_BY_NAME[name].label, text_of(values[name], "—")) for name in names])
             for title, names in HOUSEHOLD_GROUPS
         ],
-        members=[MemberRow(member.id, _cells(member, MEMBER_COLUMNS)) for member in shown.members],
-        incomes=[_cells(income, _INCOME_NAMES) for income in shown.incomes],
+        members=[_member_row(member, reveal) for member in held.members],
+        incomes=[[text_of(getattr(income, name)) for name in _INCOME_NAMES] for income in held.incomes],
+        assistance=held.assistance,
+        helpers=[
+            HelperLine(
+                helper.name,
+                helper.work_unit or "",
+                helper.position or "",
+                (helper.phone if reveal else mask_phone(helper.phone)) or "",
+            )
+            for helper in held.helpers
+        ],
     )
 
 
-def _cells(row: BaseModel, names: Sequence[str]) -> list[str]:
-    return [text_of(getattr(row, name)) for name in names]
+def _member_row(member: Any, reveal: bool) -> MemberRow:
+    values = values_of(member, _MEMBER_SPECS, reveal=reveal)
+    return MemberRow(member.id, [text_of(values[name]) for name in MEMBER_COLUMNS])
 
 
 def history_rows(entries: Iterable[Entry], *, revealed: bool) -> list[HistoryRow]:

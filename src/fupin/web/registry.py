@@ -15,15 +15,16 @@ from fupin.accounts.principal import Principal
 from fupin.api.assessment import household_assessment
 from fupin.api.deps import DbSession, Now, RowId, SettingsDep, WritingDb
 from fupin.api.registry import ListQuery
+from fupin.assessment import runs
 from fupin.divisions import service as divisions
 from fupin.divisions.scope import Scope
 from fupin.divisions.service import ChainUnit
 from fupin.errors import FupinError
 from fupin.registry import codelists, editing, exporter, history, service
-from fupin.registry.detail import detail
 from fupin.registry.filters import Flag, PageRequest, SortKey
 from fupin.registry.models import Household
 from fupin.registry.privacy import mask_id
+from fupin.side_by_side import SideBySide
 from fupin.web.deps import ActorDep, CurrentUser, ScopeDep
 from fupin.web.form_fields import Form
 from fupin.web.household_view import INCOME_HEADINGS, MEMBER_HEADINGS, history_rows, household_view
@@ -103,6 +104,10 @@ def export(
     return FileResponse(path, filename=filename, background=BackgroundTask(path.unlink, missing_ok=True))
 
 
+# What a household's page reads besides the household: its belongings, its history, its verdicts, in one statement.
+_PAGE_PARTS = SideBySide(*service.BELONGING_PARTS, history.HISTORY_PART, runs.VERDICTS_PART)
+
+
 @router.get("/households/{household_id}", summary="农户详情")
 def household_page(
     request: Request, household_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession, saved: str = ""
@@ -145,8 +150,9 @@ def _detail_page(
     """`chain`: the household's division chain when it was read with the household."""
     if chain is None:
         chain = divisions.parent_chain(session=db, code=household.division_code)
-    held = service.belongings(session=db, household=household)  # shown, and explained against the standard
-    shown = detail(session=db, household=household, reveal=revealed, held=held)
+    db.flush()  # the parts are read on the connection, which the ORM's autoflush does not see
+    found = _PAGE_PARTS.read(db.connection(), {"household_id": household.id})
+    held = service.belongings_of(found[:-2])  # shown, and explained against the standard
     lists = codelists.load(request.app.state.settings.codelists_file)
     return page(
         request,
@@ -155,12 +161,11 @@ def _detail_page(
         title=f"农户 {household.household_number}",
         breadcrumbs=trail_of(scope, chain, (household.household_number, None)),
         household=household,
-        shown=shown,
-        view=household_view(shown),
+        view=household_view(household, held, reveal=revealed),
         member_headings=MEMBER_HEADINGS,
         income_headings=INCOME_HEADINGS,
-        entries=history_rows(history.history(session=db, household=household), revealed=revealed),
-        assessment=household_assessment(db, household, lists, held=held),
+        entries=history_rows(history.entries_of(found[-2], household), revealed=revealed),
+        assessment=household_assessment(db, household, lists, held=held, read=runs.verdicts_of(found[-1])),
         can_edit=scope.can_capture(household.division_code),
         may_reveal=principal.role.may_reveal,
         revealed=revealed,
