@@ -62,3 +62,20 @@ def test_each_part_comes_back_in_its_order_with_its_types(session: Session) -> N
     assert [(n.id, n.text) for n in notes] == [(3, "第3条 <b>"), (4, "第4条 <b>")]  # the first two by id
     assert nothing == []
     assert _parts().read(connection, {"owner": 9}) == [[], [], []]
+
+
+def test_statements_of_the_same_shape_never_share_a_compiled_form(session: Session) -> None:
+    """Each statement is cached under a key of its own (not its structure's): two alike stay apart."""
+    connection = session.connection()
+    METADATA.create_all(connection)
+    connection.execute(NOTES.insert(), [{"id": 1, "owner": 7, "text": "甲"}, {"id": 2, "owner": 7, "text": "乙"}])
+    ascending = SideBySide(Part("Note", select(NOTES.c.text).where(NOTES.c.owner == OWNER), lambda c: (c.text,)))
+    descending = SideBySide(
+        Part("Note", select(NOTES.c.text).where(NOTES.c.owner == OWNER), lambda c: (c.text.desc(),))
+    )
+    for _ in range(2):
+        up = [note.text for note in ascending.read(connection, {"owner": 7})[0]]
+        down = [note.text for note in descending.read(connection, {"owner": 7})[0]]
+        assert up == sorted(up)
+        assert down == sorted(up, reverse=True)
+        assert len(up) == 2

@@ -18,10 +18,10 @@ from psycopg.rows import Row
 
 # psycopg turns a query's %(name)s placeholders into $n with a regular expression and keeps the result only for
 # queries up to 4 KiB; a longer one is converted again, and hashed twice, at every execution. The statements that read
-# several parts of a page side by side (`fupin.side_by_side`) are built once, run on every request and are some
-# 30 KiB long; converting one cost more than the rest of its execution on the client. The limit on the number of
-# parameters (50), which keeps generated bulk statements out of the cache, stays as it is.
-CACHED_QUERY_LENGTH = 64 * 1024
+# several parts of a page side by side (`fupin.side_by_side`) are built once, run on every request and are long (a
+# household's page: some 60 KiB); converting one cost more than the rest of its execution on the client. The limit
+# on the number of parameters (50), which keeps generated bulk statements out of the cache, stays as it is.
+CACHED_QUERY_LENGTH = 256 * 1024
 _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, CACHED_QUERY_LENGTH)
 
 _TUPLES = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK)

@@ -4,16 +4,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from fupin.divisions import service as divisions
 from fupin.divisions.scope import Scope
 from fupin.errors import NotFoundError
+from fupin.postgres_cursor import CACHED_QUERY_LENGTH
 from fupin.registry import service
 from fupin.registry.filters import MAX_PAGE_SIZE, Flag, HouseholdFilter, PageRequest, SortKey
 from fupin.registry.models import Assistance, Helper, Household, Income, Member
 from fupin.registry.privacy import mask_account, mask_id, mask_phone
+from fupin.side_by_side import Part
 from tests.factories.households import make_household
 from tests.factories.registry import VILLAGE_CODE, family, load_people
 
@@ -154,11 +156,22 @@ def test_a_households_belongings_in_their_order_with_their_types(session: Sessio
     assert (len(nothing.members), nothing.incomes, nothing.assistance, nothing.helpers) == (1, [], [], [])
 
 
-def test_a_household_with_its_divisions_chain_in_one_read(session: Session) -> None:
+def test_a_household_with_its_chain_belongings_and_more_in_one_read(session: Session, backend: str) -> None:
     household = make_household(session)
-    found, chain = service.get_with_chain(session=session, scope=Scope.of(VILLAGE_CODE[:6]), household_id=household.id)
-    assert found is household
-    assert chain == divisions.parent_chain(session=session, code=VILLAGE_CODE)
-    assert [unit.level for unit in chain] == [1, 2, 3, 4, 5]
-    with pytest.raises(NotFoundError):
-        service.get_with_chain(session=session, scope=Scope.of("5201"), household_id=household.id)
+    members = select(func.count().label("n")).where(Member.household_id == bindparam("household_id", type_=Integer))
+    extra = (Part("Count", members, lambda c: ()),)
+    read = service.read_household(
+        session=session, scope=Scope.of(VILLAGE_CODE[:6]), household_id=household.id, extra=extra
+    )
+    assert (read.household.id, read.household.household_number) == (household.id, household.household_number)
+    assert read.household.deleted_at is None
+    assert read.chain == divisions.parent_chain(session=session, code=VILLAGE_CODE)
+    assert [unit.level for unit in read.chain] == [1, 2, 3, 4, 5]
+    assert read.belongings == service.belongings(session=session, household=household)
+    assert [row.n for row in read.more[0]] == [1]
+    for scope, asked in ((Scope.of("5201"), household.id), (Scope.everything(), household.id + 1000)):
+        with pytest.raises(NotFoundError):
+            service.read_household(session=session, scope=scope, household_id=asked)
+    if backend == "postgres":  # long as it is, psycopg keeps the statement converted (`postgres_cursor.py`)
+        statement = service._HOUSEHOLD_READS[(False, extra)].statement
+        assert len(str(statement.compile(dialect=session.get_bind().dialect)).encode()) < CACHED_QUERY_LENGTH

@@ -232,4 +232,6 @@ def _held_inputs(held: Belongings, year: int) -> tuple[dict[str, Any] | None, li
 
 
 def _row(entity: object) -> dict[str, Any]:
+    if isinstance(entity, tuple):  # a plain row, as a household's page reads it (`registry.service.read_household`)
+        return entity._asdict()  # type: ignore[attr-defined, no-any-return]
     return {column.key: getattr(entity, column.key) for column in entity.__table__.columns}  # type: ignore[attr-defined]

@@ -190,26 +190,6 @@ def get(*, session: Session, scope: Scope, household_id: int) -> Household | Non
 _BY_ID: dict[bool, Select[Household]] = {}
 
 
-def get_with_chain(*, session: Session, scope: Scope, household_id: int) -> tuple[Household, list[ChainUnit]]:
-    """The household (404 as `get_or_raise`) and its division's chain, province first, read in one statement: the
-    household's page shows the chain as its breadcrumbs."""
-    statement = _WITH_CHAIN.get(scope.view_prefix is None)
-    if statement is None:
-        by_id = households_in(scope, named=True).where(Household.id == bindparam("household_id", type_=Integer))
-        statement = _WITH_CHAIN[scope.view_prefix is None] = by_id.add_columns(*divisions.CHAIN_COLUMNS).outerjoin(
-            Division, divisions.chain_condition(Household.division_code)
-        )
-    rows = session.execute(statement, {**scope.bounds(), "household_id": household_id}).all()
-    if not rows:
-        raise _not_found(household_id)
-    household = rows[0][0]
-    loaded = [ChainUnit(*row[1:]) for row in rows if row[1] is not None]
-    return household, divisions.chain_from(session=session, code=household.division_code, loaded=loaded)
-
-
-_WITH_CHAIN: dict[bool, Select[Any]] = {}
-
-
 def get_or_raise(*, session: Session, scope: Scope, household_id: int) -> Household:
     """The household, or 404 whether it does not exist or lies outside the scope (the two are not told apart)."""
     found = get(session=session, scope=scope, household_id=household_id)
@@ -282,6 +262,56 @@ def belongings_of(found: Sequence[list[Any]]) -> Belongings:
     """The rows of BELONGING_PARTS, read in their order (alone or with other parts), as Belongings."""
     members, incomes, assistance, helpers = found
     return Belongings(members=members, incomes=incomes, assistance=assistance, helpers=helpers)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdRead:
+    """A household and what is about it, read as plain rows (the columns' names as attributes, not entities)."""
+
+    household: Any
+    chain: list[ChainUnit]  # its division's chain, province first
+    belongings: Belongings
+    more: list[list[Any]]  # the rows of the extra parts, in the order they were asked for
+
+
+def read_household(*, session: Session, scope: Scope, household_id: int, extra: tuple[Part, ...] = ()) -> HouseholdRead:
+    """The live household inside the view scope (404 as `get_or_raise` otherwise), its division chain, its
+    belongings and the rows of `extra` parts about it (their parameter: `household_id`), in one statement: a
+    household's page, which used to cost one statement for each and SQLAlchemy's entity loading for the household.
+    The other parts are read whatever the first finds and dropped unseen when it finds nothing.
+    """
+    key = (scope.view_prefix is None, extra)
+    parts = _HOUSEHOLD_READS.get(key)
+    if parts is None:
+        parts = _HOUSEHOLD_READS[key] = SideBySide(_household_part(scope), _CHAIN_PART, *BELONGING_PARTS, *extra)
+    session.flush()  # the parts are read on the connection, which the ORM's autoflush does not see
+    found = parts.read(session.connection(), {**scope.bounds(), "household_id": household_id})
+    if not found[0]:
+        raise _not_found(household_id)
+    household = found[0][0]
+    loaded = [ChainUnit(*row) for row in found[1]]
+    chain = divisions.chain_from(session=session, code=household.division_code, loaded=loaded)
+    belongings = belongings_of(found[2 : 2 + len(BELONGING_PARTS)])
+    return HouseholdRead(household, chain, belongings, found[2 + len(BELONGING_PARTS) :])
+
+
+# Per scope shape (a prefix or none at all) and extra parts; run with each request's scope bounds.
+_HOUSEHOLD_READS: dict[tuple[bool, tuple[Part, ...]], SideBySide] = {}
+
+
+def _household_part(scope: Scope) -> Part:
+    table = Household.__table__
+    live = select(table).where(table.c.id == bindparam("household_id", type_=Integer), table.c.deleted_at.is_(None))
+    return Part("HouseholdRow", scope.apply(live, table.c.division_code, named=True), lambda c: (c.id,))
+
+
+_CHAIN_PART = Part(
+    "ChainRow",
+    select(*divisions.CHAIN_COLUMNS)
+    .join_from(Household, Division, divisions.chain_condition(Household.division_code))
+    .where(Household.id == bindparam("household_id", type_=Integer)),
+    lambda c: (c.level,),
+)
 
 
 def members(*, session: Session, household: Household) -> list[Member]:

@@ -22,9 +22,7 @@ from fupin.divisions.service import ChainUnit
 from fupin.errors import FupinError
 from fupin.registry import codelists, editing, exporter, history, service
 from fupin.registry.filters import Flag, PageRequest, SortKey
-from fupin.registry.models import Household
 from fupin.registry.privacy import mask_id
-from fupin.side_by_side import SideBySide
 from fupin.web.deps import ActorDep, CurrentUser, ScopeDep
 from fupin.web.form_fields import Form
 from fupin.web.household_view import INCOME_HEADINGS, MEMBER_HEADINGS, history_rows, household_view
@@ -104,16 +102,15 @@ def export(
     return FileResponse(path, filename=filename, background=BackgroundTask(path.unlink, missing_ok=True))
 
 
-# What a household's page reads besides the household: its belongings, its history, its verdicts, in one statement.
-_PAGE_PARTS = SideBySide(*service.BELONGING_PARTS, history.HISTORY_PART, runs.VERDICTS_PART)
+# What a household's page reads about the household besides its belongings (in the same statement).
+_PAGE_PARTS = (history.HISTORY_PART, runs.VERDICTS_PART)
 
 
 @router.get("/households/{household_id}", summary="农户详情")
 def household_page(
     request: Request, household_id: RowId, principal: CurrentUser, scope: ScopeDep, db: DbSession, saved: str = ""
 ) -> Response:
-    household, chain = service.get_with_chain(session=db, scope=scope, household_id=household_id)
-    return _detail_page(request, principal, scope, db, household, revealed=False, saved=saved, chain=chain)
+    return _detail_page(request, principal, scope, db, household_id, revealed=False, saved=saved)
 
 
 @router.post("/households/{household_id}/reveal", summary="查看完整证件号码、电话和银行账号")
@@ -129,9 +126,9 @@ def reveal(
     except FupinError as error:
         db.rollback()
         errors = by_field(error.problems)
-        return _detail_page(request, principal, scope, db, household, revealed=False, errors=errors, status_code=422)
+        return _detail_page(request, principal, scope, db, household_id, revealed=False, errors=errors, status_code=422)
     db.commit()
-    return _detail_page(request, principal, scope, db, household, revealed=True)
+    return _detail_page(request, principal, scope, db, household_id, revealed=True)
 
 
 def _detail_page(
@@ -139,33 +136,29 @@ def _detail_page(
     principal: Principal,
     scope: Scope,
     db: DbSession,
-    household: Household,
+    household_id: int,
     *,
     revealed: bool,
     saved: str = "",
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
-    chain: list[ChainUnit] | None = None,
 ) -> Response:
-    """`chain`: the household's division chain when it was read with the household."""
-    if chain is None:
-        chain = divisions.parent_chain(session=db, code=household.division_code)
-    db.flush()  # the parts are read on the connection, which the ORM's autoflush does not see
-    found = _PAGE_PARTS.read(db.connection(), {"household_id": household.id})
-    held = service.belongings_of(found[:-2])  # shown, and explained against the standard
+    read = service.read_household(session=db, scope=scope, household_id=household_id, extra=_PAGE_PARTS)
+    household, held = read.household, read.belongings  # shown, and explained against the standard
+    history_read, verdicts_read = read.more
     lists = codelists.load(request.app.state.settings.codelists_file)
     return page(
         request,
         "registry/detail.html",
         principal=principal,
         title=f"农户 {household.household_number}",
-        breadcrumbs=trail_of(scope, chain, (household.household_number, None)),
+        breadcrumbs=trail_of(scope, read.chain, (household.household_number, None)),
         household=household,
         view=household_view(household, held, reveal=revealed),
         member_headings=MEMBER_HEADINGS,
         income_headings=INCOME_HEADINGS,
-        entries=history_rows(history.entries_of(found[-2], household), revealed=revealed),
-        assessment=household_assessment(db, household, lists, held=held, read=runs.verdicts_of(found[-1])),
+        entries=history_rows(history.entries_of(history_read, household), revealed=revealed),
+        assessment=household_assessment(db, household, lists, held=held, read=runs.verdicts_of(verdicts_read)),
         can_edit=scope.can_capture(household.division_code),
         may_reveal=principal.role.may_reveal,
         revealed=revealed,
