@@ -3,7 +3,8 @@
 The aggregate tables are built at that scale directly (the brief allows it; a 10 M-member import alone takes
 minutes here): every real Guizhou village gets a row whose figures are drawn so that the province totals 10 M
 members (≈ 2.9 M households), the units' roll-up rows are rebuilt from them, and every unit from the country down
-to the villages gets 36 months of trend rows.
+to the villages gets 36 months of trend rows and a year of verdict figures (the 评估结果 section), rolled up as a
+run's refresh rolls them.
 The server runs in its own process (uvicorn, one worker); this process signs in and sends the requests one after
 another over keep-alive connections, after a warm-up.
 """
@@ -17,18 +18,23 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import numpy as np
 from sqlalchemy import func, insert, literal, select
+from sqlalchemy.orm import Session
 
 from benchmarks.common import Measurement, fresh_database, save
 from fupin.accounts import credentials, service
 from fupin.accounts.enums import Role
 from fupin.analytics.measures import MEASURES, TREND
 from fupin.analytics.service import LEVEL_LENGTHS, MONTHS, VILLAGES, refresh_rollups, unit_code
+from fupin.assessment import rollup
+from fupin.assessment.models import IndicatorFigures, UnitFigures
+from fupin.assessment.rollup import DEFAULT_MPI_CUTOFF, VILLAGE_LEVEL
 from fupin.audit import Actor, open_changeset
-from fupin.db import make_engine, unit_of_work
+from fupin.db import analyze, make_engine, unit_of_work
 from fupin.divisions.loader import load_files, shipped_guizhou
 from fupin.divisions.models import Division
 from fupin.divisions.scope import Scope
@@ -52,6 +58,7 @@ def build(url: str, members: int, seed: int = 2020) -> tuple[int, str]:
         for start in range(0, len(rows), 5_000):
             session.execute(insert(VILLAGES), rows[start : start + 5_000])
         refresh_rollups(session=session, now=now)  # the units' roll-up rows, as every refresh keeps them
+        _verdict_figures(session, rng, rows, now)
         for month in range(MONTH_COUNT):
             back = MONTH_COUNT - 1 - month
             first = datetime(now.year - (back + 12 - now.month) // 12, (now.month - 1 - back) % 12 + 1, 1)
@@ -87,6 +94,58 @@ def _village(rng: np.random.Generator, code: str, members: int, now: datetime) -
     for m in MEASURES:
         row.setdefault(m.name, int(rng.binomial(members if m.source == "member" else households, 0.08)))
     return row
+
+
+def _verdict_figures(session: Session, rng: np.random.Generator, villages: list[dict[str, Any]], now: datetime) -> None:
+    """Every village's verdict figures of one year, drawn from its households and members, then the units above
+    rolled up as a run's refresh rolls them (`assessment.rollup`): the page's 评估结果 section at this scale."""
+    figures, indicators = [], []
+    for village in villages:
+        households, members = int(village["households"]), int(village["members"])
+        size = members / households if households else 0.0
+        failing = int(rng.binomial(households, 0.07))
+        undecided = int(rng.binomial(households - failing, 0.02))
+        poor = int(rng.binomial(members, 0.05))
+        counts = {
+            "households": households,
+            "members": members,
+            "meeting_households": households - failing - undecided,
+            "meeting_members": members - round(failing * size) - round(undecided * size),
+            "failing_households": failing,
+            "failing_members": round(failing * size),
+            "undecided_households": undecided,
+            "undecided_members": round(undecided * size),
+            "poor_members": poor,
+            "poor_score": poor * 0.45,
+        }
+        code = village["division_code"]
+        figures.append(
+            {"year": VERDICT_YEAR, "division_code": code, "level": VILLAGE_LEVEL, "villages": 1, "run_id": 1}
+            | counts
+            | {"mpi_cutoff": DEFAULT_MPI_CUTOFF, "refreshed_at": now}
+        )
+        for indicator in VERDICT_INDICATORS:
+            failed = int(rng.binomial(households, 0.02))
+            censored = int(rng.binomial(poor, 0.3))
+            indicators.append(
+                {"year": VERDICT_YEAR, "division_code": code, "indicator_code": indicator, "level": VILLAGE_LEVEL}
+                | {"failed": failed, "unknown": int(rng.binomial(households, 0.01))}
+                | {
+                    "failed_members": round(failed * size),
+                    "censored_members": censored,
+                    "censored_score": censored * 0.2,
+                }
+            )
+    for table, rows in ((UnitFigures.__table__, figures), (IndicatorFigures.__table__, indicators)):
+        for start in range(0, len(rows), 5_000):
+            session.execute(insert(table), rows[start : start + 5_000])
+    for level in sorted(LEVEL_LENGTHS, reverse=True)[1:]:
+        rollup._write_units(session, year=VERDICT_YEAR, scope_prefix="", level=level, now=now)
+    analyze(session, "assessment_unit_figures", "assessment_indicator_figures")
+
+
+VERDICT_YEAR = 2020
+VERDICT_INDICATORS = ("income", "education", "medical", "housing", "water")
 
 
 def _month(session: object, when: datetime, factor: float) -> None:
@@ -155,6 +214,9 @@ def run(backend: str, members: int, requests: int) -> list[Measurement]:
                 ("API /dashboard (province)", api, "/api/v1/dashboard", bearer),
                 ("API /divisions/{code} (province)", api, "/api/v1/divisions/520000000000", bearer),
             ]
+            shown = page.get("/").text
+            assert "已评估户数" in shown, "the page shows no verdict figures"
+            assert "多维贫困指数 M0" in shown
             results = []
             for name, client, path, headers in cases:
                 elapsed = sorted(timings(client, path, requests, headers))
