@@ -300,9 +300,8 @@ _HOUSEHOLD_READS: dict[tuple[bool, tuple[Part, ...]], SideBySide] = {}
 
 
 def _household_part(scope: Scope) -> Part:
-    table = Household.__table__
-    live = select(table).where(table.c.id == bindparam("household_id", type_=Integer), table.c.deleted_at.is_(None))
-    return Part("HouseholdRow", scope.apply(live, table.c.division_code, named=True), lambda c: (c.id,))
+    by_id = households_in(scope, named=True).where(Household.id == bindparam("household_id", type_=Integer))
+    return Part("HouseholdRow", by_id, lambda c: (c.id,))
 
 
 _CHAIN_PART = Part(

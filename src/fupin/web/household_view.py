@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from fupin.registry.fields import HOUSEHOLD_BY_NAME, HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS
+from fupin.registry.fields import HOUSEHOLD_BY_NAME, HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_BY_NAME
 from fupin.registry.history import Entry
 from fupin.registry.models import Household
 from fupin.registry.privacy import mask_id, mask_phone
@@ -34,10 +34,10 @@ HOUSEHOLD_GROUPS = (
 )  # fmt: skip
 MEMBER_COLUMNS = ("name", "relation", "sex", "birth_date", "id_number", "phone", "education", "school_status",
                   "health", "labour_skill", "work_months", "ins_resident_medical")  # fmt: skip
-MEMBER_HEADINGS = tuple(next(spec.label for spec in MEMBER_FIELDS if spec.name == name) for name in MEMBER_COLUMNS)
+MEMBER_HEADINGS = tuple(MEMBER_BY_NAME[name].label for name in MEMBER_COLUMNS)
 INCOME_HEADINGS = tuple(spec.label for spec in INCOME_FIELDS)
 _INCOME_NAMES = tuple(spec.name for spec in INCOME_FIELDS)
-_MEMBER_SPECS = tuple(spec for spec in MEMBER_FIELDS if spec.name in MEMBER_COLUMNS)
+_MEMBER_SPECS = tuple(MEMBER_BY_NAME[name] for name in MEMBER_COLUMNS)
 
 ENTITY_LABELS = {"household": "户", "member": "成员", "income": "收入"}
 ACTION_LABELS = {"insert": "新建", "update": "修改", "delete": "删除", "reveal": "查看完整信息"}
